@@ -1,0 +1,57 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+/**
+ * Who may import whom (style.md): contracts depend on nothing, platform on contracts, apps
+ * on both, and no app on another app. Test code may also use the testing lib.
+ */
+function boundaries(inTests) {
+  const testing = inTests ? ['type:testing'] : [];
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', ...testing] },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', ...testing],
+      },
+      {
+        sourceTag: 'type:tool',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing', 'type:tool'],
+      },
+    ],
+  };
+}
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/.devstack/**', '**/coverage/**'],
+  },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    rules: {
+      // Boundaries are the architecture: a service's code is private to it, libs depend only downward.
+      '@nx/enforce-module-boundaries': ['error', boundaries(false)],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'off',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries(true)],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  prettier,
+);

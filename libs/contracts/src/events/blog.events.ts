@@ -1,0 +1,6 @@
+export interface PostPublishedV1 {
+  postId: string;
+  authorId: string;
+  title: string;
+  publishedAt: string;
+}

@@ -1,0 +1,23 @@
+import type { EventDataMap, EventType } from './event-map';
+
+/**
+ * The one envelope every event travels in (design.md, "Events"). `data` is typed by `type`, so
+ * a handler for `auth.user.registered.v1` receives exactly that payload.
+ */
+export interface EventEnvelope<T extends EventType = EventType> {
+  /** uuid; consumers record it to apply each event once. */
+  id: string;
+  type: T;
+  /** ISO-8601 instant the state change happened. */
+  occurredAt: string;
+  /** The app that produced it, e.g. `auth`. */
+  source: string;
+  /** The x-request-id of the request that started the flow. */
+  correlationId: string;
+  /** The id of the event that caused this one, when an event handler produced it. */
+  causationId?: string;
+  data: EventDataMap[T];
+}
+
+/** Any envelope, discriminated by `type`, for code that handles several event types. */
+export type AnyEventEnvelope = { [T in EventType]: EventEnvelope<T> }[EventType];

@@ -1,0 +1,7 @@
+export interface ArticlePublishedV1 {
+  articleId: string;
+  title: string;
+  category: string;
+  authorId: string;
+  publishedAt: string;
+}
