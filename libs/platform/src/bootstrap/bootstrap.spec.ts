@@ -1,0 +1,139 @@
+import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { IsInt, IsString, Min } from 'class-validator';
+import request from 'supertest';
+import { baseConfigSchema } from '../config/config';
+import { currentRequestId } from '../context/request-context';
+import { DomainError } from '../errors/domain-error';
+import { createPlatformApp } from './bootstrap';
+
+class CreateThingDto {
+  @IsString()
+  name!: string;
+
+  @IsInt()
+  @Min(1)
+  count!: number;
+}
+
+@Controller('things')
+class ThingsController {
+  @Post()
+  create(@Body() dto: CreateThingDto): { name: string; count: number; requestId?: string } {
+    return { ...dto, requestId: currentRequestId() };
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): { id: string } {
+    if (id === 'gone') throw new DomainError('THING.GONE', 'This thing is gone', 410);
+    if (id === 'boom') throw new Error('secret internals at db-7');
+    return { id };
+  }
+}
+
+@Module({ controllers: [ThingsController] })
+class ThingsModule {}
+
+describe('an app built by createPlatformApp', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createPlatformApp({
+      name: 'things',
+      module: ThingsModule,
+      configSchema: baseConfigSchema,
+      env: { PORT: '0', LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: '1024' },
+    });
+  });
+
+  afterAll(() => app.close());
+
+  const http = () => request(app.getHttpServer());
+
+  it('validates bodies, transforms types and passes the request id into the handler', async () => {
+    const response = await http()
+      .post('/things')
+      .set('x-request-id', 'client-req-42')
+      .send({ name: 'a', count: 2 });
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({ name: 'a', count: 2, requestId: 'client-req-42' });
+    expect(response.headers['x-request-id']).toBe('client-req-42');
+  });
+
+  it('rejects unknown fields and wrong types with 400 and one message per problem', async () => {
+    const response = await http().post('/things').send({ name: 5, count: 0, admin: true });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('Bad Request');
+    expect(response.body.message).toEqual(
+      expect.arrayContaining([
+        'property admin should not exist',
+        'name must be a string',
+        'count must not be less than 1',
+      ]),
+    );
+    expect(response.body.requestId).toBe(response.headers['x-request-id']);
+  });
+
+  it('answers malformed JSON with 400 in the error body', async () => {
+    const response = await http()
+      .post('/things')
+      .set('content-type', 'application/json')
+      .send('{"name": "a",');
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(typeof response.body.requestId).toBe('string');
+  });
+
+  it('answers a body over the limit with 413', async () => {
+    const response = await http()
+      .post('/things')
+      .send({ name: 'x'.repeat(2000), count: 1 });
+    expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+  });
+
+  it('answers unknown routes with 404 in the same body', async () => {
+    const response = await http().get('/nowhere');
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  it('maps domain errors with their code, and hides unexpected ones', async () => {
+    const gone = await http().get('/things/gone');
+    expect(gone.status).toBe(410);
+    expect(gone.body).toMatchObject({ code: 'THING.GONE', message: 'This thing is gone' });
+    const boom = await http().get('/things/boom');
+    expect(boom.status).toBe(500);
+    expect(JSON.stringify(boom.body)).not.toContain('db-7');
+  });
+
+  it('makes a request id when the client sends none or an unsafe one', async () => {
+    const none = await http().get('/things/1');
+    expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const unsafe = await http()
+      .get('/things/1')
+      .set('x-request-id', 'has spaces and {braces} ${jndi}');
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves liveness, readiness and metrics labelled by route template, never raw ids', async () => {
+    expect((await http().get('/health/live')).body).toEqual({ status: 'ok' });
+    expect((await http().get('/health/ready')).status).toBe(200);
+    await http().get('/things/12345');
+    const metrics = await http().get('/metrics');
+    expect(metrics.text).toMatch(
+      /http_request_duration_seconds_count\{app="things",method="GET",route="\/things\/:id",status_code="200"\} \d+/,
+    );
+    expect(metrics.text).not.toContain('12345');
+    expect(metrics.text).toContain('process_resident_memory_bytes');
+  });
+
+  it('publishes its OpenAPI document', async () => {
+    const response = await http().get('/openapi.json');
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(['/things', '/things/{id}']),
+    );
+    expect(response.body.paths['/health/live']).toBeUndefined();
+  });
+});

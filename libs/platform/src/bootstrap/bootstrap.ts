@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Module, Type, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { REQUEST_ID_HEADER } from '@lib/contracts';
+import { APP_CONFIG, BaseConfig, ConfigError, ConfigSchema, loadConfig } from '../config/config';
+import { ConsulRegistration } from '../consul/consul-registration';
+import { isAcceptableRequestId } from '../context/request-context';
+import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { HealthRegistry } from '../health/health.registry';
+import { createLogger, PinoNestLogger } from '../logging/logger';
+import { MetricsService } from '../metrics/metrics.service';
+import { PlatformModule } from './platform.module';
+import { installRequestHooks } from './request-hooks';
+
+export interface PlatformAppOptions<C extends BaseConfig> {
+  /** The app's name: its Consul service name, log and metric label. */
+  name: string;
+  /** The app's root module. */
+  module: Type<unknown>;
+  configSchema: ConfigSchema<C>;
+  /** Defaults to process.env; tests pass their own. */
+  env?: Record<string, string | undefined>;
+}
+
+const loggers = new WeakMap<NestFastifyApplication, Logger>();
+
+function loggerOf(app: NestFastifyApplication): Logger {
+  const logger = loggers.get(app);
+  if (!logger) throw new Error('not an app made by createPlatformApp');
+  return logger;
+}
+
+/**
+ * Builds and initialises an app the way every app is built: Fastify, validation, one error
+ * shape, request ids, logs, health, metrics and its OpenAPI document at /openapi.json.
+ * It does not listen or register: integration tests drive it in-process with supertest.
+ */
+export async function createPlatformApp<C extends BaseConfig>(
+  options: PlatformAppOptions<C>,
+): Promise<NestFastifyApplication> {
+  const config = loadConfig(options.configSchema, options.env ?? process.env);
+  const logger = createLogger(options.name, config.LOG_LEVEL);
+
+  @Module({ imports: [PlatformModule.forRoot(options.name, config), options.module] })
+  class RootModule {}
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 256 },
+    // Behind the gateway the client's address arrives in X-Forwarded-For; trust only private hops.
+    trustProxy: 'loopback,uniquelocal',
+    genReqId: (request: IncomingMessage) => {
+      const given = request.headers[REQUEST_ID_HEADER];
+      return isAcceptableRequestId(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, {
+    logger: new PinoNestLogger(logger.child({ context: 'nest' })),
+    abortOnError: false,
+  });
+  loggers.set(app, logger);
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const health = app.get(HealthRegistry);
+  installRequestHooks(fastify, app.get(MetricsService), logger, () => health.isDraining);
+
+  await app.init();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.name)
+      .setVersion(config.SERVICE_VERSION)
+      .addBearerAuth()
+      .build(),
+  );
+  fastify.get('/openapi.json', (_request, reply) => {
+    void reply.send(document);
+  });
+  await fastify.ready();
+  return app;
+}
+
+/**
+ * Starts an app as a running instance: listen, register with Consul, and on SIGTERM/SIGINT
+ * deregister first, drain, close connections and exit 0 within SHUTDOWN_TIMEOUT_MS.
+ */
+export async function bootstrap<C extends BaseConfig>(
+  options: PlatformAppOptions<C>,
+): Promise<void> {
+  let app: NestFastifyApplication;
+  try {
+    app = await createPlatformApp(options);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${options.name}: ${error.message}\n`);
+    } else {
+      createLogger(options.name, 'info').fatal({ err: error }, 'failed to start');
+    }
+    process.exit(1);
+  }
+  const config = app.get<C>(APP_CONFIG);
+  const logger = loggerOf(app);
+  const health = app.get(HealthRegistry);
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+
+  const registration = config.CONSUL_REGISTER
+    ? new ConsulRegistration(config.CONSUL_URL, {
+        name: options.name,
+        address: config.SERVICE_ADDRESS,
+        port,
+        version: config.SERVICE_VERSION,
+        checkInterval: config.CONSUL_CHECK_INTERVAL,
+      })
+    : undefined;
+  if (registration) await registerUntilDone(registration, logger);
+  logger.info({ port, instance: registration?.id }, `${options.name} listening`);
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    health.markDraining();
+    await registration
+      ?.deregister()
+      .catch((err: unknown) => logger.warn({ err }, 'deregister failed'));
+    // Routers that picked this instance a moment ago may still send; keep serving meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_DELAY_MS));
+    // Close the listener first so in-flight requests finish while their connections are still open.
+    await app.getHttpAdapter().getInstance().close();
+    await app.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', (signal) => void stop(signal));
+  process.once('SIGINT', (signal) => void stop(signal));
+}
+
+async function registerUntilDone(registration: ConsulRegistration, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await registration.register();
+      return;
+    } catch (err) {
+      if (attempt >= 30) throw err;
+      logger.warn({ err, attempt }, 'Consul registration failed; retrying');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
