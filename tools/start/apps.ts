@@ -11,11 +11,9 @@ const port = (name: string, fallback: number): number =>
 
 const authPort = port('auth', 3001);
 
-/** Settings every app that verifies access tokens shares. */
+/** Where token-verifying apps fetch auth's public keys (issuer and audience keep their defaults). */
 const tokenEnv = {
   JWKS_URL: `http://127.0.0.1:${authPort}/api/auth/.well-known/jwks.json`,
-  JWT_ISSUER: 'microservices-platform-auth',
-  JWT_AUDIENCE: 'microservices-platform',
 };
 
 // Started in this order: auth first because the others fetch its JWKS; the gateway last.
