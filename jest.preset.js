@@ -35,7 +35,9 @@ function projectConfig(projectRoot, { integration = true } = {}) {
       testTimeout: 60_000,
     });
   }
-  return { projects, passWithNoTests: true };
+  // CI (the Jenkinsfile) collects JUnit reports when JEST_JUNIT_OUTPUT_DIR is set.
+  const reporters = process.env.JEST_JUNIT_OUTPUT_DIR ? ['default', 'jest-junit'] : ['default'];
+  return { projects, reporters, passWithNoTests: true };
 }
 
 module.exports = { projectConfig };
