@@ -1,0 +1,162 @@
+import { Logger } from '@nestjs/common';
+import type { EventEnvelope } from '@lib/contracts';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+
+/** One event ready to go to Kafka (from either outbox). */
+export interface OutgoingEvent {
+  topic: string;
+  key: string;
+  /** Envelope JSON. */
+  value: string;
+  headers: IHeaders;
+}
+
+const logger = new Logger('Kafka');
+const LEADER_WAIT_MS = 30_000;
+
+function onlyAlreadyExists(error: unknown): boolean {
+  const errors = (error as { errors?: { type?: string }[] }).errors;
+  return (
+    Array.isArray(errors) &&
+    errors.length > 0 &&
+    errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')
+  );
+}
+
+/** Message headers, so tools can filter and trace without parsing the value. */
+export function headersOf(envelope: EventEnvelope): IHeaders {
+  return {
+    'event-type': envelope.type,
+    'event-id': envelope.id,
+    'correlation-id': envelope.correlationId,
+    source: envelope.source,
+  };
+}
+
+export function outgoing(
+  physicalTopic: string,
+  key: string,
+  envelope: EventEnvelope,
+): OutgoingEvent {
+  return {
+    topic: physicalTopic,
+    key,
+    value: JSON.stringify(envelope),
+    headers: headersOf(envelope),
+  };
+}
+
+/**
+ * kafkajs logs through Nest's logger, so its lines share the app's format. Its connection
+ * layer reports every failed response (e.g. "not the leader" while a new topic settles) even
+ * though the layers above retry; only what survives the retries is worth an error line.
+ */
+function logCreator() {
+  return ({ namespace, level, log }: LogEntry) => {
+    const { message, ...extra } = log;
+    const line = `${message} ${JSON.stringify(extra)}`;
+    if (namespace === 'Connection' || level >= logLevel.INFO) logger.debug(line);
+    // A failure kafkajs is about to retry is a warning; the error comes if retries run out.
+    else if (level === logLevel.ERROR && !('retryCount' in extra)) logger.error(line);
+    else logger.warn(line);
+  };
+}
+
+export function createKafka(clientId: string, brokers: string[]): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, logCreator });
+}
+
+/**
+ * The app's producer and admin client. The producer is idempotent (acks=all, one request in
+ * flight), so a retried send after a lost ack does not duplicate or reorder within a partition.
+ */
+export class KafkaConnection {
+  readonly admin: Admin;
+  readonly producer: Producer;
+
+  constructor(readonly kafka: Kafka) {
+    this.admin = kafka.admin();
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // The Java client's murmur2 partitioner: the same key lands on the same partition from any client.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.admin.connect(), this.producer.connect()]);
+  }
+
+  /**
+   * Creates missing topics before anyone subscribes, and waits until each partition has a
+   * leader: with KRaft a fresh topic is briefly unknown to the broker, and kafkajs's own
+   * `waitForLeaders` gives up on that instead of retrying, as does a group join on it.
+   */
+  async ensureTopics(
+    topics: string[],
+    partitions: number,
+    replicationFactor: number,
+  ): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      try {
+        await this.admin.createTopics({
+          waitForLeaders: false,
+          topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
+        });
+      } catch (error) {
+        // Another instance starting at the same moment may have created some of them first.
+        if (!onlyAlreadyExists(error)) throw error;
+      }
+    }
+    await this.waitForLeaders(topics);
+  }
+
+  private async waitForLeaders(topics: string[]): Promise<void> {
+    const deadline = Date.now() + LEADER_WAIT_MS;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        const { topics: metadata } = await this.admin.fetchTopicMetadata({ topics });
+        const ready = metadata.every(
+          (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
+        );
+        if (ready) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics have no leader yet: ${topics.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  async send(events: OutgoingEvent[]): Promise<void> {
+    const byTopic = new Map<string, OutgoingEvent[]>();
+    for (const event of events) {
+      const list = byTopic.get(event.topic) ?? [];
+      list.push(event);
+      byTopic.set(event.topic, list);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
+      })),
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}

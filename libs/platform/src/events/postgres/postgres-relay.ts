@@ -1,0 +1,150 @@
+import { Logger } from '@nestjs/common';
+import type { EventEnvelope } from '@lib/contracts';
+import type { PoolClient } from 'pg';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { RelayFaults } from '../events.options';
+import { outgoing, type OutgoingEvent } from '../kafka/kafka-connection';
+import type { TopicNames } from '../kafka/topics';
+import { RelayLoop, type DrainResult } from '../relay-loop';
+import { OUTBOX_CHANNEL } from './schema';
+
+const BATCH_SIZE = 200;
+const HELD_BACK_PAUSE_MS = 10;
+const PRUNE_EVERY_MS = 10 * 60_000;
+const KEEP_SENT = '1 day';
+
+/**
+ * Claims pending rows (SKIP LOCKED, so several instances share the work) and flags a row as
+ * held back when an earlier pending row of its key is outside this batch: another instance
+ * holds it, and sending ours first would break the per-key order.
+ */
+const CLAIM = `
+  WITH claimed AS MATERIALIZED (
+    SELECT seq, topic, key, envelope FROM outbox_events
+    WHERE sent_at IS NULL ORDER BY seq LIMIT $1
+    FOR UPDATE SKIP LOCKED
+  )
+  SELECT c.seq, c.topic, c.key, c.envelope, EXISTS (
+    SELECT 1 FROM outbox_events o
+    WHERE o.sent_at IS NULL AND o.topic = c.topic AND o.key = c.key AND o.seq < c.seq
+      AND o.seq NOT IN (SELECT seq FROM claimed)
+  ) AS held_back
+  FROM claimed c ORDER BY c.seq`;
+
+interface ClaimedRow {
+  seq: string;
+  topic: string;
+  key: string;
+  envelope: EventEnvelope;
+  held_back: boolean;
+}
+
+/** Publishes the PostgreSQL outbox: woken by NOTIFY on commit, with a slow poll as a safety net. */
+export class PostgresOutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly loop: RelayLoop;
+  private listener: { runner: QueryRunner; detach: () => Promise<void> } | undefined;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly topics: TopicNames,
+    private readonly send: (events: OutgoingEvent[]) => Promise<void>,
+    private readonly onSent: (envelopes: EventEnvelope[]) => void,
+    pollMs: number,
+    private readonly faults: RelayFaults = {},
+  ) {
+    this.loop = new RelayLoop(() => this.drainOnce(), pollMs);
+  }
+
+  async start(): Promise<void> {
+    await this.listen();
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.unlisten();
+  }
+
+  async pending(): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_events WHERE sent_at IS NULL`,
+    );
+    return row.n;
+  }
+
+  /** One pass: claim, send in order, mark sent, commit. A crash anywhere before commit leaves the rows pending. */
+  async drainOnce(): Promise<DrainResult> {
+    if (!this.listener) await this.listen();
+    await this.pruneSent();
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const rows: ClaimedRow[] = await runner.query(CLAIM, [BATCH_SIZE]);
+      const ready = rows.filter((row) => !row.held_back);
+      if (ready.length > 0) {
+        this.faults.beforeSend?.();
+        await this.send(
+          ready.map((row) => outgoing(this.topics.of(row.topic), row.key, row.envelope)),
+        );
+        this.faults.afterSend?.();
+        await runner.query(
+          `UPDATE outbox_events SET sent_at = now() WHERE seq = ANY($1::bigint[])`,
+          [ready.map((row) => row.seq)],
+        );
+      }
+      await runner.commitTransaction();
+      this.onSent(ready.map((row) => row.envelope));
+      const heldBack = ready.length < rows.length;
+      // The instance holding the earlier rows commits within milliseconds; look again shortly.
+      if (heldBack) await new Promise((resolve) => setTimeout(resolve, HELD_BACK_PAUSE_MS));
+      return { sent: ready.length, more: rows.length === BATCH_SIZE || heldBack };
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** A dedicated connection LISTENs for commits of outbox rows; if it drops, the poll carries on until it is back. */
+  private async listen(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    const onNotification = () => this.loop.wake();
+    const onError = (error: Error) => {
+      this.logger.warn(`outbox LISTEN connection lost: ${error.message}`);
+      void this.unlisten();
+    };
+    client.on('notification', onNotification);
+    client.on('error', onError);
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.listener = {
+      runner,
+      // Back in the pool, the connection must neither listen nor report to this relay.
+      detach: async () => {
+        client.off('notification', onNotification);
+        client.off('error', onError);
+        await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+      },
+    };
+  }
+
+  private async unlisten(): Promise<void> {
+    const listener = this.listener;
+    this.listener = undefined;
+    if (!listener) return;
+    await listener.detach();
+    await listener.runner.release().catch(() => undefined);
+  }
+
+  private async pruneSent(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    await this.dataSource.query(
+      `DELETE FROM outbox_events WHERE sent_at < now() - interval '${KEEP_SENT}'`,
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import type { AnyEventEnvelope } from '@lib/contracts';
+import type { Db } from 'mongodb';
+import type { DataSource, EntityManager } from 'typeorm';
+import { MongoEventTx } from './mongo/mongo-event-tx';
+
+export type BoundHandler<Tx> = (event: AnyEventEnvelope, tx: Tx) => Promise<void>;
+
+/** Runs an event's handlers so that its effect and the record that it was applied commit together. */
+export interface UnitOfWork {
+  run(event: AnyEventEnvelope, handlers: BoundHandler<never>[]): Promise<'handled' | 'duplicate'>;
+}
+
+/**
+ * PostgreSQL: one transaction holds the (group, event id) row and the handlers' writes; a
+ * redelivery finds the row and is skipped, and a failing handler rolls both back.
+ */
+export class PostgresUnitOfWork implements UnitOfWork {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly group: string,
+  ) {}
+
+  run(
+    event: AnyEventEnvelope,
+    handlers: BoundHandler<EntityManager>[],
+  ): Promise<'handled' | 'duplicate'> {
+    return this.dataSource.transaction(async (tx) => {
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO processed_events (consumer_group, event_id, event_type) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.group, event.id, event.type],
+      );
+      if (inserted.length === 0) return 'duplicate';
+      for (const handler of handlers) await handler(event, tx);
+      return 'handled';
+    });
+  }
+}
+
+/**
+ * MongoDB: no multi-document transactions, so each handler write carries its own guard
+ * (MongoEventTx). The group-level record written after success only saves re-running handlers
+ * whose writes would all be no-ops anyway.
+ */
+export class MongoUnitOfWork implements UnitOfWork {
+  constructor(
+    private readonly db: Db,
+    private readonly group: string,
+    private readonly onEventsWritten: () => void,
+  ) {}
+
+  async run(
+    event: AnyEventEnvelope,
+    handlers: BoundHandler<MongoEventTx>[],
+  ): Promise<'handled' | 'duplicate'> {
+    const processed = this.db.collection<{ _id: string; type: string; processedAt: Date }>(
+      'processed_events',
+    );
+    const id = `${this.group}/${event.id}`;
+    if (await processed.findOne({ _id: id }, { projection: { _id: 1 } })) return 'duplicate';
+    const tx = new MongoEventTx(this.db, event, this.onEventsWritten);
+    for (const handler of handlers) await handler(event, tx);
+    await processed.updateOne(
+      { _id: id },
+      { $setOnInsert: { type: event.type, processedAt: new Date() } },
+      { upsert: true },
+    );
+    return 'handled';
+  }
+}

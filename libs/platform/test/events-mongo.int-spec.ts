@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import type { EventEnvelope } from '@lib/contracts';
+import { waitFor } from '@lib/testing';
+import type { Producer } from 'kafkajs';
+import { MongoClient, type Db } from 'mongodb';
+import { MongoEventTx, MongoOutbox, OnEvent, type EventsModuleOptions } from '../src/events';
+import {
+  KafkaProbe,
+  metricValue,
+  rawProducer,
+  stack,
+  startEventsApp,
+  uniquePrefix,
+} from './fixtures/events-harness';
+
+type Registered = EventEnvelope<'auth.user.registered.v1'>;
+/** Documents keyed by a string id, as services that use their own ids declare them. */
+type Keyed = { _id: string; displayName?: string; posts?: number; n?: number };
+
+/** A blog-like handler: remembers the author and writes a welcome post with its own event. */
+@Injectable()
+class WelcomeAuthors {
+  constructor(private readonly outbox: MongoOutbox) {}
+
+  @OnEvent('auth.user.registered.v1')
+  async welcome(event: Registered, tx: MongoEventTx): Promise<void> {
+    const { userId, displayName } = event.data;
+    await tx.updateOne<Keyed>(
+      'authors',
+      { _id: userId },
+      { $set: { displayName } },
+      { upsert: true },
+    );
+    const postId = tx.derivedId('welcome').toHexString();
+    await tx.insertOne('posts', { _id: postId, authorId: userId, title: `Hello ${displayName}` }, [
+      this.outbox.event('blog.post.published.v1', {
+        postId,
+        authorId: userId,
+        title: `Hello ${displayName}`,
+        publishedAt: event.occurredAt,
+      }),
+    ]);
+  }
+}
+
+function registered(userId: string): Registered {
+  return {
+    id: randomUUID(),
+    type: 'auth.user.registered.v1',
+    occurredAt: new Date().toISOString(),
+    source: 'auth',
+    correlationId: `req-${userId}`,
+    data: {
+      userId,
+      email: `${userId}@example.test`,
+      displayName: userId,
+      roles: ['reader'],
+      registeredAt: '',
+    },
+  };
+}
+
+describe('event bus on a MongoDB-wire store and Kafka', () => {
+  const { brokers, mongoUrl } = stack();
+  let client: MongoClient;
+  let db: Db;
+  let prefix: string;
+  const apps: INestApplicationContext[] = [];
+  const probes: KafkaProbe[] = [];
+  const producers: Producer[] = [];
+
+  beforeEach(async () => {
+    client = await new MongoClient(mongoUrl).connect();
+    db = client.db(`events_it_${randomUUID().slice(0, 8)}`);
+    prefix = uniquePrefix();
+  });
+
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+    await Promise.all(probes.splice(0).map((probe) => probe.stop()));
+    await Promise.all(producers.splice(0).map((producer) => producer.disconnect()));
+    await db.dropDatabase();
+    await client.close();
+  });
+
+  async function instance(
+    options: Partial<EventsModuleOptions>,
+    providers: Parameters<typeof startEventsApp>[1] = [],
+  ): Promise<INestApplicationContext> {
+    const app = await startEventsApp(
+      {
+        source: 'blog',
+        brokers,
+        topicPrefix: prefix,
+        store: { kind: 'mongo', db, collections: ['articles', 'posts'] },
+        ...options,
+      },
+      providers,
+    );
+    apps.push(app);
+    return app;
+  }
+
+  async function probe(...topics: string[]): Promise<KafkaProbe> {
+    const started = await KafkaProbe.start(
+      brokers,
+      topics.map((topic) => `${prefix}${topic}`),
+    );
+    probes.push(started);
+    return started;
+  }
+
+  it('publishes events written into a document, in order, and removes them from it', async () => {
+    const app = await instance({ source: 'news' });
+    const articles = await probe('news.articles');
+    const outbox = app.get(MongoOutbox);
+    const published = (title: string) =>
+      outbox.event('news.article.published.v1', {
+        articleId: 'a1',
+        title,
+        category: 'webtoon',
+        authorId: 'editor-1',
+        publishedAt: new Date().toISOString(),
+      });
+
+    const first = published('first');
+    await outbox.insertOne('articles', { _id: 'a1', title: 'first' }, [first]);
+    const second = published('second');
+    const third = published('third');
+    await outbox.updateOne<Keyed>('articles', { _id: 'a1' }, { $set: { title: 'third' } }, [
+      second,
+      third,
+    ]);
+
+    await articles.waitForEvent(third.envelope.id);
+    expect(articles.messages.map((m) => m.json.id)).toEqual(
+      [first, second, third].map((e) => e.envelope.id),
+    );
+    expect(articles.messages.map((m) => m.key)).toEqual(['a1', 'a1', 'a1']);
+    const doc = await waitFor(async () => {
+      const found = await db.collection('articles').findOne({ _id: 'a1' as never });
+      return found?._outbox.length === 0 ? found : undefined;
+    });
+    expect(doc).toEqual({ _id: 'a1', title: 'third', _outbox: [] });
+    expect(
+      await metricValue(app, 'events_published_total', { type: 'news.article.published.v1' }),
+    ).toBe(3);
+  });
+
+  it('applies an event delivered twice once, and what its handler publishes names it as the cause', async () => {
+    const app = await instance({ consumerGroup: 'blog' }, [WelcomeAuthors]);
+    const posts = await probe('blog.posts');
+    const producer = await rawProducer(brokers);
+    producers.push(producer);
+    const event = registered('u-1');
+    const message = { key: 'u-1', value: JSON.stringify(event) };
+
+    await producer.send({ topic: `${prefix}auth.users`, messages: [message, message] });
+
+    const labels = { type: event.type, group: `${prefix}blog` };
+    await waitFor(async () =>
+      (await metricValue(app, 'events_consumed_total', { ...labels, outcome: 'duplicate' })) === 1
+        ? true
+        : undefined,
+    );
+    const welcome = await waitFor(async () => posts.messages[0]);
+    expect(welcome.json).toMatchObject({
+      type: 'blog.post.published.v1',
+      source: 'blog',
+      causationId: event.id,
+      correlationId: event.correlationId,
+      data: { authorId: 'u-1', title: 'Hello u-1' },
+    });
+    expect(await db.collection('authors').find().toArray()).toEqual([
+      { _id: 'u-1', displayName: 'u-1', _appliedEvents: [event.id] },
+    ]);
+    expect(await db.collection('posts').countDocuments()).toBe(1);
+    expect(await metricValue(app, 'events_consumed_total', { ...labels, outcome: 'handled' })).toBe(
+      1,
+    );
+  });
+
+  it('records the event id inside each document it changes, so a repeated write changes nothing', async () => {
+    const event = registered('u-2');
+    const woken: string[] = [];
+    const tx = () => new MongoEventTx(db, event, () => woken.push('relay'));
+    await db.collection<Keyed>('authors').insertOne({ _id: 'ann', displayName: 'Ann', posts: 0 });
+    await db.collection('posts').insertMany([
+      { _id: 'p1' as never, authorId: 'u-2', authorName: 'Ann' },
+      { _id: 'p2' as never, authorId: 'u-2', authorName: 'Ann' },
+    ]);
+    const anonymise = { $set: { authorName: 'deleted user' } };
+    const countPost = { $inc: { posts: 1 } };
+
+    // A document the event creates: its id derives from the event, so a second insert collides.
+    expect(await tx().insertOne('authors', { displayName: 'Bob' })).toBe('applied');
+    expect(await tx().insertOne('authors', { displayName: 'Bob' })).toBe('duplicate');
+    expect(await tx().updateOne<Keyed>('authors', { _id: 'ann' }, countPost)).toBe('applied');
+    expect(await tx().updateOne<Keyed>('authors', { _id: 'ann' }, countPost)).toBe('duplicate');
+    expect(await tx().updateOne<Keyed>('authors', { _id: 'nobody' }, countPost)).toBe('not-found');
+    const upsert = { upsert: true };
+    expect(
+      await tx().updateOne<Keyed>('stats', { _id: 'totals' }, { $inc: { n: 1 } }, upsert),
+    ).toBe('applied');
+    expect(
+      await tx().updateOne<Keyed>('stats', { _id: 'totals' }, { $inc: { n: 1 } }, upsert),
+    ).toBe('duplicate');
+    expect(await tx().updateMany('posts', { authorId: 'u-2' }, anonymise)).toBe(2);
+    expect(await tx().updateMany('posts', { authorId: 'u-2' }, anonymise)).toBe(0);
+
+    expect(await db.collection('authors').findOne({ _id: tx().derivedId() })).toMatchObject({
+      displayName: 'Bob',
+    });
+    expect(await db.collection<Keyed>('authors').findOne({ _id: 'ann' })).toMatchObject({
+      posts: 1,
+    });
+    expect(await db.collection<Keyed>('stats').findOne({ _id: 'totals' })).toMatchObject({ n: 1 });
+    expect(woken).toEqual([]);
+  });
+});

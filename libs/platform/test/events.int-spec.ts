@@ -1,0 +1,348 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import type { EventEnvelope } from '@lib/contracts';
+import { waitFor } from '@lib/testing';
+import type { Producer } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { OnEvent, OutboxPublisher, replayDeadLetters, type DeadLetter } from '../src/events';
+import { HealthRegistry } from '../src/health/health.registry';
+import {
+  KafkaProbe,
+  TestDatabase,
+  metricValue,
+  publishInTransaction,
+  rawProducer,
+  stack,
+  startEventsApp,
+  uniquePrefix,
+} from './fixtures/events-harness';
+
+type ToppedUp = EventEnvelope<'payment.wallet.topped-up.v1'>;
+
+/** A consumer's effect: add the amount to the balance and log the event, in the bus's transaction. */
+@Injectable()
+class BalanceProjection {
+  /** Amount that makes the handler fail until `fixed` (a bug in the handler, say). */
+  poisonAmount = -1;
+  fixed = false;
+  attemptsOnPoison = 0;
+
+  @OnEvent('payment.wallet.topped-up.v1')
+  async apply(event: ToppedUp, tx: EntityManager): Promise<void> {
+    if (event.data.amountCoins === this.poisonAmount && !this.fixed) {
+      this.attemptsOnPoison++;
+      throw new Error(`cannot apply amount ${this.poisonAmount}`);
+    }
+    await tx.query(
+      `INSERT INTO balances (user_id, balance) VALUES ($1, $2)
+       ON CONFLICT (user_id) DO UPDATE SET balance = balances.balance + EXCLUDED.balance`,
+      [event.data.userId, event.data.amountCoins],
+    );
+    await tx.query(`INSERT INTO applied (event_id, user_id, amount) VALUES ($1, $2, $3)`, [
+      event.id,
+      event.data.userId,
+      event.data.amountCoins,
+    ]);
+  }
+}
+
+function toppedUp(userId: string, amountCoins: number, balanceAfter = 0) {
+  return { walletId: `w-${userId}`, userId, amountCoins, balanceAfter };
+}
+
+describe('event bus on PostgreSQL and Kafka', () => {
+  const { brokers } = stack();
+  let db: TestDatabase;
+  let prefix: string;
+  const apps: INestApplicationContext[] = [];
+  const probes: KafkaProbe[] = [];
+  const producers: Producer[] = [];
+
+  beforeEach(async () => {
+    db = await TestDatabase.create();
+    prefix = uniquePrefix();
+  });
+
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+    await Promise.all(probes.splice(0).map((probe) => probe.stop()));
+    await Promise.all(producers.splice(0).map((producer) => producer.disconnect()));
+    await db.drop();
+  });
+
+  async function instance(
+    dataSource: DataSource,
+    extra: Partial<Parameters<typeof startEventsApp>[0]> = {},
+    providers: Parameters<typeof startEventsApp>[1] = [],
+  ): Promise<INestApplicationContext> {
+    const app = await startEventsApp(
+      {
+        source: 'payment',
+        brokers,
+        topicPrefix: prefix,
+        store: { kind: 'postgres', dataSource },
+        ...extra,
+      },
+      providers,
+    );
+    apps.push(app);
+    return app;
+  }
+
+  async function probe(...topics: string[]): Promise<KafkaProbe> {
+    const started = await KafkaProbe.start(
+      brokers,
+      topics.map((topic) => `${prefix}${topic}`),
+    );
+    probes.push(started);
+    return started;
+  }
+
+  it('publishes nothing for a state change whose transaction aborts', async () => {
+    const dataSource = await db.dataSource();
+    const app = await instance(dataSource);
+    const wallets = await probe('payment.wallets');
+    let abortedId = '';
+
+    await expect(
+      dataSource.transaction(async (tx) => {
+        await tx.query(`INSERT INTO balances (user_id, balance) VALUES ('u-aborted', 100)`);
+        const envelope = await app.get(OutboxPublisher).publish(tx, 'payment.wallet.opened.v1', {
+          walletId: 'w1',
+          userId: 'u-aborted',
+          balance: 100,
+        });
+        abortedId = envelope.id;
+        throw new Error('business rule failed after the event was written');
+      }),
+    ).rejects.toThrow('business rule failed');
+    // A later committed event on the same topic proves the relay has run past that point.
+    const marker = await publishInTransaction(app, dataSource, 'payment.wallet.opened.v1', {
+      walletId: 'w2',
+      userId: 'u-marker',
+      balance: 0,
+    });
+    await wallets.waitForEvent(marker.id);
+
+    expect(abortedId).not.toBe('');
+    expect(wallets.withEventId(abortedId)).toHaveLength(0);
+    expect(
+      await dataSource.query(`SELECT 1 FROM outbox_events WHERE id = $1`, [abortedId]),
+    ).toHaveLength(0);
+    expect(
+      await dataSource.query(`SELECT 1 FROM balances WHERE user_id = 'u-aborted'`),
+    ).toHaveLength(0);
+    expect(await app.get(HealthRegistry).readiness()).toEqual({
+      ready: true,
+      checks: { kafka: 'up' },
+    });
+    expect(await metricValue(app, 'outbox_pending', {})).toBe(0);
+  });
+
+  it('publishes an event committed just before a crash exactly once after the restart', async () => {
+    // Node itself (not the tsx CLI wrapper) runs the fixture, so its death is our child's.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'libs/platform/test/fixtures/crash-after-commit.ts'],
+      {
+        cwd: resolve(__dirname, '../../..'),
+        env: {
+          ...process.env,
+          TSX_TSCONFIG_PATH: 'tsconfig.base.json',
+          EVENTS_IT_DATABASE_URL: db.url,
+          EVENTS_IT_TOPIC_PREFIX: prefix,
+        },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.on('exit', (code, signal) => done({ code, signal })),
+    );
+    expect({ ...exit, stderr }).toEqual({ code: null, signal: 'SIGKILL', stderr: '' });
+    const eventId = stdout.trim();
+
+    const dataSource = await db.dataSource();
+    const [row] = await dataSource.query(`SELECT sent_at FROM outbox_events WHERE id = $1`, [
+      eventId,
+    ]);
+    expect(row).toEqual({ sent_at: null });
+
+    const wallets = await probe('payment.wallets');
+    const app = await instance(dataSource);
+    await wallets.waitForEvent(eventId);
+    const marker = await publishInTransaction(app, dataSource, 'payment.wallet.opened.v1', {
+      walletId: 'w-marker',
+      userId: 'u-marker',
+      balance: 0,
+    });
+    await wallets.waitForEvent(marker.id);
+
+    expect(wallets.withEventId(eventId)).toHaveLength(1);
+    expect(wallets.withEventId(eventId)[0]).toMatchObject({
+      key: expect.stringMatching(/^crash-/),
+      headers: expect.objectContaining({ 'event-type': Buffer.from('payment.wallet.opened.v1') }),
+    });
+    const [sent] = await dataSource.query(`SELECT sent_at FROM outbox_events WHERE id = $1`, [
+      eventId,
+    ]);
+    expect(sent.sent_at).toBeInstanceOf(Date);
+  });
+
+  it('applies an event delivered twice only once', async () => {
+    const dataSource = await db.dataSource();
+    const projection = new BalanceProjection();
+    const app = await instance(dataSource, { consumerGroup: 'ledger', relay: false }, [
+      { provide: BalanceProjection, useValue: projection },
+    ]);
+    const producer = await rawProducer(brokers);
+    producers.push(producer);
+    const envelope: ToppedUp = {
+      id: randomUUID(),
+      type: 'payment.wallet.topped-up.v1',
+      occurredAt: new Date().toISOString(),
+      source: 'payment',
+      correlationId: 'req-dup',
+      data: toppedUp('u-dup', 50),
+    };
+    const message = { key: 'u-dup', value: JSON.stringify(envelope) };
+
+    // The broker redelivers after a lost commit: the same message arrives twice.
+    await producer.send({ topic: `${prefix}payment.wallets`, messages: [message, message] });
+
+    const group = `${prefix}ledger`;
+    const labels = { type: envelope.type, group };
+    await waitFor(async () =>
+      (await metricValue(app, 'events_consumed_total', { ...labels, outcome: 'duplicate' })) === 1
+        ? true
+        : undefined,
+    );
+    expect(await metricValue(app, 'events_consumed_total', { ...labels, outcome: 'handled' })).toBe(
+      1,
+    );
+    expect(await dataSource.query(`SELECT balance FROM balances WHERE user_id = 'u-dup'`)).toEqual([
+      { balance: 50 },
+    ]);
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM applied`)).toEqual([{ n: 1 }]);
+    expect(
+      await dataSource.query(
+        `SELECT consumer_group, event_type FROM processed_events WHERE event_id = $1`,
+        [envelope.id],
+      ),
+    ).toEqual([{ consumer_group: group, event_type: envelope.type }]);
+  });
+
+  it('dead-letters an event its handler keeps failing on, moves on, and applies it after a fix and a replay', async () => {
+    const dataSource = await db.dataSource();
+    const projection = new BalanceProjection();
+    projection.poisonAmount = 13;
+    const app = await instance(
+      dataSource,
+      { consumerGroup: 'ledger', retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 50 } },
+      [{ provide: BalanceProjection, useValue: projection }],
+    );
+    const deadLetters = await probe('payment.wallets.dlq');
+    // Same key, so the same partition: the poison event sits in front of the two others.
+    const poison = await publishInTransaction(
+      app,
+      dataSource,
+      'payment.wallet.topped-up.v1',
+      toppedUp('u-1', 13),
+    );
+    await publishInTransaction(app, dataSource, 'payment.wallet.topped-up.v1', toppedUp('u-1', 1));
+    await publishInTransaction(app, dataSource, 'payment.wallet.topped-up.v1', toppedUp('u-1', 2));
+
+    await waitFor(async () => {
+      const rows = await dataSource.query(`SELECT amount FROM applied ORDER BY seq`);
+      return rows.length === 2 ? rows : undefined;
+    });
+    const letter = await waitFor(async () => deadLetters.on(`${prefix}payment.wallets.dlq`)[0]);
+
+    expect(projection.attemptsOnPoison).toBe(3);
+    const body = letter.json as unknown as DeadLetter;
+    expect(body.envelope).toMatchObject({ id: poison.id, type: poison.type, data: poison.data });
+    expect(body.error).toMatchObject({
+      message: 'cannot apply amount 13',
+      attempts: 3,
+      consumerGroup: `${prefix}ledger`,
+    });
+    expect(body.error.stack).toContain('BalanceProjection.apply');
+    expect(body.origin.topic).toBe(`${prefix}payment.wallets`);
+    expect(letter.key).toBe('u-1');
+    expect(
+      await metricValue(app, 'events_dead_lettered_total', {
+        type: poison.type,
+        group: `${prefix}ledger`,
+      }),
+    ).toBe(1);
+    expect(await dataSource.query(`SELECT balance FROM balances WHERE user_id = 'u-1'`)).toEqual([
+      { balance: 3 },
+    ]);
+
+    projection.fixed = true;
+    const result = await replayDeadLetters({
+      brokers,
+      deadLetterTopic: `${prefix}payment.wallets.dlq`,
+      eventId: poison.id,
+    });
+
+    expect(result).toEqual({ read: 1, replayed: 1 });
+    await waitFor(async () => {
+      const [row] = await dataSource.query(`SELECT balance FROM balances WHERE user_id = 'u-1'`);
+      return row.balance === 16 ? true : undefined;
+    });
+    expect(await dataSource.query(`SELECT event_id FROM applied WHERE amount = 13`)).toEqual([
+      { event_id: poison.id },
+    ]);
+  });
+
+  it('keeps the order of one key while two instances publish concurrently', async () => {
+    const [sourceA, sourceB] = await Promise.all([db.dataSource(), db.dataSource()]);
+    const [appA, appB] = await Promise.all([
+      instance(sourceA, { consume: false }),
+      instance(sourceB, { consume: false }),
+    ]);
+    const wallets = await probe('payment.wallets');
+    const users = ['u-a', 'u-b', 'u-c', 'u-d'];
+    const perUser = 25;
+
+    // Each user's events are written one after another, alternately through either instance;
+    // the users' streams run concurrently, so both relays always have work to race for.
+    await Promise.all(
+      users.map(async (userId) => {
+        for (let n = 1; n <= perUser; n++) {
+          const [app, source] = n % 2 === 0 ? [appA, sourceA] : [appB, sourceB];
+          await publishInTransaction(
+            app,
+            source,
+            'payment.wallet.topped-up.v1',
+            toppedUp(userId, 1, n),
+          );
+        }
+      }),
+    );
+
+    await waitFor(
+      async () => (wallets.messages.length >= users.length * perUser ? true : undefined),
+      30_000,
+    );
+    for (const userId of users) {
+      const sequence = wallets.messages
+        .filter((m) => m.key === userId)
+        .map((m) => (m.json.data as { balanceAfter: number }).balanceAfter);
+      expect(sequence).toEqual(Array.from({ length: perUser }, (_, i) => i + 1));
+    }
+    const published = await Promise.all(
+      [appA, appB].map((app) =>
+        metricValue(app, 'events_published_total', { type: 'payment.wallet.topped-up.v1' }),
+      ),
+    );
+    // Both relays did part of the work, and no event went out twice.
+    expect(published.every((n) => n > 0)).toBe(true);
+    expect(published[0] + published[1]).toBe(users.length * perUser);
+  });
+});
