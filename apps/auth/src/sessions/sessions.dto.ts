@@ -1,0 +1,40 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH } from '../credentials/password-policy';
+import { normaliseEmail } from '../users/users.dto';
+
+export class LoginDto {
+  @ApiProperty({ example: 'reader@example.com' })
+  @Transform(({ value }) => normaliseEmail(value))
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password!: string;
+}
+
+export class RefreshTokenDto {
+  @ApiProperty({ description: 'The opaque refresh token from login or the last refresh.' })
+  @IsString()
+  @Length(16, 256)
+  refreshToken!: string;
+}
+
+export class TokenResponse {
+  @ApiProperty({ description: 'A JWT for `Authorization: Bearer …`.' })
+  accessToken!: string;
+
+  @ApiProperty({ description: 'Single use: each refresh returns a new one.' })
+  refreshToken!: string;
+
+  @ApiProperty({ example: 'Bearer' })
+  tokenType!: 'Bearer';
+
+  @ApiProperty({ description: 'Seconds until the access token expires.', example: 900 })
+  expiresIn!: number;
+}

@@ -1,0 +1,54 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, JwtAuthGuard, Public, Roles, type AuthUser } from '@lib/platform';
+import { SetRolesDto, SignupDto, UserResponse } from './users.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('auth')
+@ApiBearerAuth()
+@Controller('api/auth')
+@UseGuards(JwtAuthGuard)
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Public()
+  @Post('signup')
+  @ApiCreatedResponse({ type: UserResponse })
+  signup(@Body() body: SignupDto): Promise<UserResponse> {
+    return this.users.signup(body);
+  }
+
+  @Get('me')
+  @ApiOkResponse({ type: UserResponse })
+  me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
+    return this.users.me(user.id);
+  }
+
+  @Delete('me')
+  @HttpCode(204)
+  deleteMe(@CurrentUser() user: AuthUser): Promise<void> {
+    return this.users.deleteMe(user.id);
+  }
+
+  @Roles('admin')
+  @Put('users/:id/roles')
+  @ApiOkResponse({ type: UserResponse })
+  setRoles(
+    @CurrentUser() admin: AuthUser,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Body() body: SetRolesDto,
+  ): Promise<UserResponse> {
+    return this.users.setRoles(admin.id, id, body.roles);
+  }
+}

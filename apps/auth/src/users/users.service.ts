@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Role } from '@lib/contracts';
+import { DomainError, OutboxPublisher } from '@lib/platform';
+import { PasswordHasher } from '../credentials/password-hasher';
+import { User } from './user.entity';
+import { UserResponse } from './users.dto';
+import { UsersRepository } from './users.repository';
+
+export interface NewUser {
+  /** Already normalised and checked against the password policy. */
+  email: string;
+  password: string;
+  displayName: string;
+  roles?: Role[];
+}
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    private readonly users: UsersRepository,
+    @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
+    private readonly outbox: OutboxPublisher,
+  ) {}
+
+  /** 409 when the email is taken, also when another signup for it wins a race. */
+  async signup(input: NewUser): Promise<UserResponse> {
+    const user = await this.register(input);
+    if (!user) throw new DomainError('AUTH.EMAIL_TAKEN', 'This email is already registered', 409);
+    return UserResponse.of(user);
+  }
+
+  /**
+   * Creates the first admin from env unless the email exists; an existing account is left
+   * as it is (its password is never overwritten from env).
+   */
+  async seedAdmin(email: string, password: string): Promise<void> {
+    const user = await this.register({
+      email,
+      password,
+      displayName: 'Administrator',
+      roles: ['reader', 'admin'],
+    });
+    if (user) this.logger.log(`Seeded admin ${user.id}`);
+  }
+
+  async me(id: string): Promise<UserResponse> {
+    return UserResponse.of(await this.existing(id));
+  }
+
+  /**
+   * Erases the account: the row, and with it the password hash and refresh tokens, is
+   * deleted, and `auth.user.deleted.v1` tells the other services to anonymise what they hold.
+   */
+  async deleteMe(id: string): Promise<void> {
+    const deleted = await this.users.transaction(async (tx) => {
+      if (!(await this.users.delete(tx, id))) return false;
+      await this.outbox.publish(tx, 'auth.user.deleted.v1', {
+        userId: id,
+        deletedAt: new Date().toISOString(),
+      });
+      return true;
+    });
+    if (!deleted) throw notFound();
+  }
+
+  async setRoles(actorId: string, targetId: string, roles: Role[]): Promise<UserResponse> {
+    // The one admin who could undo it would be locked out of role management.
+    if (actorId === targetId && !roles.includes('admin')) {
+      throw new DomainError(
+        'AUTH.CANNOT_DROP_OWN_ADMIN',
+        'Admins cannot remove their own admin role',
+        422,
+      );
+    }
+    const updated = await this.users.updateRoles(targetId, [...new Set(roles)]);
+    if (!updated) throw notFound();
+    return UserResponse.of(updated);
+  }
+
+  private async existing(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound();
+    return user;
+  }
+
+  /** The user and `auth.user.registered.v1` in one transaction; null if the email is taken. */
+  private async register(input: NewUser): Promise<User | null> {
+    const now = new Date();
+    const user: User = {
+      id: randomUUID(),
+      email: input.email,
+      displayName: input.displayName,
+      passwordHash: await this.hasher.hash(input.password),
+      roles: input.roles ?? ['reader'],
+      createdAt: now,
+      updatedAt: now,
+    };
+    return this.users.transaction(async (tx) => {
+      if (!(await this.users.insertIfEmailFree(tx, user))) return null;
+      await this.outbox.publish(tx, 'auth.user.registered.v1', {
+        userId: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        roles: user.roles,
+        registeredAt: now.toISOString(),
+      });
+      return user;
+    });
+  }
+}
+
+function notFound(): DomainError {
+  return new DomainError('AUTH.USER_NOT_FOUND', 'User not found', 404);
+}
