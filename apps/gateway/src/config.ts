@@ -1,0 +1,19 @@
+import { baseConfigSchema, jwtVerificationConfigSchema } from '@lib/platform';
+import { z } from 'zod';
+
+/** Everything the gateway reads from env, validated at start. */
+export const gatewayConfigSchema = baseConfigSchema.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  ...jwtVerificationConfigSchema.shape,
+  /**
+   * Multiplies every rate limit of the route table. With N gateway instances behind a
+   * round-robin load balancer, 1/N keeps a client's overall limit at the table's figure.
+   */
+  GATEWAY_RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+  /** Upper bound on keep-alive connections from this gateway to one upstream instance. */
+  GATEWAY_CONNECTIONS_PER_INSTANCE: z.coerce.number().int().positive().default(128),
+  /** A connect that takes longer counts as refused and is retried on another instance. */
+  GATEWAY_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(1_000),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

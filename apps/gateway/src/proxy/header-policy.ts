@@ -1,0 +1,93 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { REQUEST_ID_HEADER } from '@lib/contracts';
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: forwarding
+ * them would let a client steer the gateway's pooled upstream connections (`Connection:
+ * close`, `Upgrade`) or smuggle framing (`Transfer-Encoding`). `host` and `content-length`
+ * are set by the upstream client for the request actually sent; `x-forwarded-*` are rebuilt.
+ */
+const DROPPED_REQUEST_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'expect',
+  'http2-settings',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+]);
+
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  // The gateway's own id wins; the service echoes the same one anyway.
+  REQUEST_ID_HEADER,
+]);
+
+export interface ForwardContext {
+  requestId: string;
+  /** The TCP peer, appended to X-Forwarded-For. */
+  peerAddress: string;
+  host: string | undefined;
+  protocol: string;
+}
+
+/** Headers named in `Connection` are hop-by-hop too, whatever their name. */
+function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+  // The usual values name no header: skip the parsing on the hot path.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
+  const tokens = (Array.isArray(value) ? value.join(',') : value)
+    .split(',')
+    .map((token) => token.trim().toLowerCase())
+    .filter(Boolean);
+  return tokens.length > 0 ? new Set(tokens) : undefined;
+}
+
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  context: ForwardContext,
+): Record<string, string | string[]> {
+  const extra = connectionTokens(incoming.connection);
+  const headers: Record<string, string | string[]> = {};
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || extra?.has(name)) continue;
+    headers[name] = value;
+  }
+  const forwardedFor = incoming['x-forwarded-for'];
+  headers['x-forwarded-for'] =
+    typeof forwardedFor === 'string' && forwardedFor.length > 0
+      ? `${forwardedFor}, ${context.peerAddress}`
+      : context.peerAddress;
+  if (context.host !== undefined) headers['x-forwarded-host'] = context.host;
+  headers['x-forwarded-proto'] = context.protocol;
+  headers[REQUEST_ID_HEADER] = context.requestId;
+  return headers;
+}
+
+export function clientResponseHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  const extra = connectionTokens(upstream.connection);
+  const headers: Record<string, string | string[]> = {};
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name) || extra?.has(name)) continue;
+    headers[name] = value;
+  }
+  return headers;
+}

@@ -1,0 +1,110 @@
+import type { Role } from '@lib/contracts';
+
+/** A token bucket: `ratePerSecond` tokens refill continuously up to `burst`. */
+export interface BucketLimit {
+  ratePerSecond: number;
+  burst: number;
+}
+
+export interface RouteRateLimit {
+  /** Keyed by client IP: every caller, signed in or not. */
+  perIp: BucketLimit;
+  /** Keyed by the verified user id, when the request carries a valid token. */
+  perUser?: BucketLimit;
+}
+
+/**
+ * - `none`: the gateway checks no token (the service may; auth does for /me, logout…).
+ * - `writes`: reads are public, every other method needs a valid token.
+ * - `always`: every request needs a valid token.
+ */
+export type EdgeAuth = 'none' | 'writes' | 'always';
+
+export interface RouteDefinition {
+  /** Path prefix, matched on whole segments: `/api/news` matches `/api/news/1`, not `/api/newsx`. */
+  prefix: string;
+  /** Consul service name whose passing instances serve this route. */
+  service: string;
+  auth: EdgeAuth;
+  /** When a token is required, the caller needs one of these roles (403 otherwise). */
+  roles?: readonly Role[];
+  rateLimit: RouteRateLimit;
+  /** Until the upstream's response headers arrive, and between body chunks; past it, 504. */
+  timeoutMs: number;
+  /** Methods retried once on another instance after a connect error or a reset. */
+  retryableMethods: readonly string[];
+}
+
+/** Methods without side effects (RFC 9110 §9.2.2): sending one twice is harmless. */
+export const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as const;
+
+/** Reads only: PUT/DELETE are idempotent, but a retried one may be seen twice by audit logs. */
+const READS = ['GET', 'HEAD', 'OPTIONS'] as const;
+
+/**
+ * Every public route of the platform (design.md, "Public HTTP API"). Services verify tokens
+ * and roles themselves too; the edge check sheds anonymous traffic before it costs a hop.
+ */
+export const ROUTES: readonly RouteDefinition[] = [
+  {
+    // login/signup/refresh/jwks are public; auth checks the token of /me and logout itself.
+    prefix: '/api/auth',
+    service: 'auth',
+    auth: 'none',
+    // Tight per IP: this is where password guessing happens.
+    rateLimit: { perIp: { ratePerSecond: 5, burst: 20 } },
+    timeoutMs: 5_000,
+    retryableMethods: READS,
+  },
+  {
+    prefix: '/api/webtoons',
+    service: 'webtoon',
+    auth: 'writes',
+    rateLimit: {
+      perIp: { ratePerSecond: 50, burst: 100 },
+      perUser: { ratePerSecond: 20, burst: 40 },
+    },
+    timeoutMs: 5_000,
+    retryableMethods: IDEMPOTENT_METHODS,
+  },
+  {
+    prefix: '/api/payments',
+    service: 'payment',
+    auth: 'always',
+    rateLimit: {
+      perIp: { ratePerSecond: 20, burst: 40 },
+      perUser: { ratePerSecond: 5, burst: 10 },
+    },
+    timeoutMs: 10_000,
+    // Money moves on POST; those carry an Idempotency-Key and are still never retried here.
+    retryableMethods: READS,
+  },
+  {
+    prefix: '/api/news',
+    service: 'news',
+    auth: 'writes',
+    roles: ['editor', 'admin'],
+    rateLimit: {
+      perIp: { ratePerSecond: 50, burst: 100 },
+      perUser: { ratePerSecond: 20, burst: 40 },
+    },
+    timeoutMs: 5_000,
+    retryableMethods: IDEMPOTENT_METHODS,
+  },
+  {
+    prefix: '/api/blog',
+    service: 'blog',
+    auth: 'writes',
+    rateLimit: {
+      perIp: { ratePerSecond: 50, burst: 100 },
+      perUser: { ratePerSecond: 20, burst: 40 },
+    },
+    timeoutMs: 5_000,
+    retryableMethods: IDEMPOTENT_METHODS,
+  },
+];
+
+/** The distinct services a route table sends to: what the gateway watches in Consul. */
+export function servicesOf(routes: readonly RouteDefinition[]): string[] {
+  return [...new Set(routes.map((route) => route.service))];
+}

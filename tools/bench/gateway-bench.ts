@@ -1,0 +1,191 @@
+// The gateway against the same trivial upstream reached directly, through express-gateway
+// (the design card's original pick) and through nginx from Debian, in one run. Prints
+// tables; asserts nothing.
+//   npm run bench:gateway [-- --duration 10 --connections 50 --rate 1000 --rounds 3]
+// Needs a Consul binary (`npm run stack:up` builds one) and nginx (`apt-get install nginx`;
+// the nginx row is skipped with a hint when it is missing). express-gateway is installed on
+// first use into ~/.cache/microservices-platform, never into the repo.
+import { cpus } from 'node:os';
+import autocannon from 'autocannon';
+import { PINNED, SERVER_CPU, stopAllOnExit } from './gateway/processes';
+import {
+  BENCH_PATH,
+  EXPRESS_GATEWAY_VERSION,
+  nginxBinary,
+  startConsul,
+  startExpressGateway,
+  startGateway,
+  startNginx,
+  startUpstream,
+  type Target,
+} from './gateway/targets';
+
+const arg = (name: string, fallback: number): number => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+};
+const duration = arg('duration', 10);
+const connections = arg('connections', 50);
+const rate = arg('rate', 1000);
+/** Targets are measured in turn, round after round, and each figure is the median: a
+ * neighbour's burst of CPU then spoils one round of every target, not one target. */
+const rounds = arg('rounds', 3);
+const WARMUP_SECONDS = 3;
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Latency at a fixed request rate, where no target is saturated. */
+  fixedP50: number;
+  fixedP99: number;
+}
+
+async function load(
+  url: string,
+  options: { connections: number; duration: number; overallRate?: number },
+) {
+  const result = await autocannon({ url, ...options });
+  return { result, errors: result.errors + result.non2xx };
+}
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  fixedP50: number;
+  fixedP99: number;
+}
+
+async function sample(target: Target): Promise<Sample> {
+  const url = `${target.url}${BENCH_PATH}`;
+  const max = await load(url, { connections, duration });
+  const fixed = await load(url, { connections: 10, duration, overallRate: rate });
+  return {
+    rps: max.result.requests.average,
+    p50: max.result.latency.p50,
+    p99: max.result.latency.p99,
+    errors: max.errors + fixed.errors,
+    fixedP50: fixed.result.latency.p50,
+    fixedP99: fixed.result.latency.p99,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function summarise(name: string, samples: Sample[]): Row {
+  const of = (key: keyof Sample) => median(samples.map((s) => s[key]));
+  return {
+    name,
+    rps: of('rps'),
+    p50: of('p50'),
+    p99: of('p99'),
+    errors: samples.reduce((sum, s) => sum + s.errors, 0),
+    fixedP50: of('fixedP50'),
+    fixedP99: of('fixedP99'),
+  };
+}
+
+function table(rows: Row[]): string {
+  const header = [
+    'path',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    `p50 @${rate}/s`,
+    `p99 @${rate}/s`,
+    'errors',
+  ];
+  const lines = rows.map((r) =>
+    [r.name, Math.round(r.rps), r.p50, r.p99, r.fixedP50, r.fixedP99, r.errors].join(' | '),
+  );
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...lines.map((l) => `| ${l} |`),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  stopAllOnExit();
+  const consul = await startConsul();
+  const upstream = await startUpstream(consul.url);
+  const targets: { name: string; target: Target }[] = [
+    { name: 'upstream direct', target: upstream },
+  ];
+  const rows: Row[] = [];
+  try {
+    targets.push({ name: 'this gateway', target: await startGateway(consul.url, false) });
+    targets.push({
+      name: 'this gateway, access log on',
+      target: await startGateway(consul.url, true),
+    });
+    targets.push({
+      name: `express-gateway ${EXPRESS_GATEWAY_VERSION}`,
+      target: await startExpressGateway(upstream.url),
+    });
+    const nginx = nginxBinary();
+    if (nginx)
+      targets.push({ name: 'nginx (Debian)', target: await startNginx(nginx, upstream.url) });
+    else console.log('nginx not found: `sudo apt-get install -y nginx` adds the nginx row.');
+
+    for (const { target } of targets) {
+      await load(`${target.url}${BENCH_PATH}`, { connections, duration: WARMUP_SECONDS });
+    }
+    const samples = targets.map(() => [] as Sample[]);
+    for (let round = 1; round <= rounds; round++) {
+      for (const [i, { name, target }] of targets.entries()) {
+        const result = await sample(target);
+        samples[i].push(result);
+        console.log(`round ${round}/${rounds} ${name}: ${Math.round(result.rps)} req/s`);
+      }
+    }
+    rows.push(...targets.map(({ name }, i) => summarise(name, samples[i])));
+  } finally {
+    for (const { target } of targets.reverse()) await target.stop();
+    await consul.stop();
+  }
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const where = PINNED
+    ? `upstream and proxy pinned to CPU ${SERVER_CPU}`
+    : 'no CPU pinning (taskset missing)';
+  console.log(
+    `\nGET ${BENCH_PATH}, autocannon ${connections} connections × ${duration} s after ${WARMUP_SECONDS} s warm-up;` +
+      ` then ${rate} req/s over 10 connections; median of ${rounds} rounds.` +
+      ` ${cpus().length} × ${cpu}; ${where}.\n`,
+  );
+  console.log(table(rows));
+
+  const by = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
+  const [direct, ours, eg, nginxRow] = [
+    by('upstream'),
+    by('this gateway'),
+    by('express'),
+    by('nginx'),
+  ];
+  if (direct && ours) {
+    console.log(
+      `\nAdded p99 at ${rate} req/s: ${(ours.fixedP99 - direct.fixedP99).toFixed(1)} ms (goal ≤ 5 ms)`,
+    );
+  }
+  if (ours && eg)
+    console.log(`vs express-gateway: ${(ours.rps / eg.rps).toFixed(1)}× the req/s (goal ≥ 4×)`);
+  if (ours && nginxRow) {
+    console.log(
+      `vs nginx: ${Math.round((100 * ours.rps) / nginxRow.rps)}% of its req/s (goal ≥ 50%)`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
