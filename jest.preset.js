@@ -32,7 +32,8 @@ function projectConfig(projectRoot, { integration = true } = {}) {
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
       globalSetup: path.resolve(__dirname, 'tools/test/global-setup.ts'),
-      testTimeout: 60_000,
+      // `testTimeout` is a global option that projects ignore; set it per test file instead.
+      setupFilesAfterEnv: [path.resolve(__dirname, 'tools/test/integration-timeout.ts')],
     });
   }
   // CI (the Jenkinsfile) collects JUnit reports when JEST_JUNIT_OUTPUT_DIR is set.

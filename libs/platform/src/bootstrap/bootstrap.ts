@@ -60,7 +60,7 @@ export async function createPlatformApp<C extends BaseConfig>(
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, {
-    logger: new PinoNestLogger(logger.child({ context: 'nest' })),
+    logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
   loggers.set(app, logger);

@@ -1,8 +1,11 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/public.decorator';
 import { HealthRegistry } from './health.registry';
 
+// Probed by Consul, Kubernetes and load balancers, which carry no token.
+@Public()
 @ApiExcludeController()
 @Controller('health')
 export class HealthController {

@@ -2,22 +2,37 @@ import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 import { currentRequestId } from '../context/request-context';
 
-/** One JSON logger per process; every line carries the app name and the current request id. */
+/**
+ * One JSON logger per process; every line carries the app name and the current request id.
+ * Lines are written asynchronously in batches (a synchronous write per access line costs the
+ * gateway measurable throughput) and flushed when the process exits.
+ */
 export function createLogger(app: string, level: string): Logger {
-  return pino({
-    level,
-    base: { app },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    mixin: () => {
-      const requestId = currentRequestId();
-      return requestId ? { requestId } : {};
-    },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
-      censor: '[redacted]',
-    },
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  process.once('exit', () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Nothing more can be done for log lines at exit.
+    }
   });
+  return pino(
+    {
+      level,
+      base: { app },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
 }
 
 /** Lets Nest's own `Logger` write through pino, so framework and app logs share one format. */

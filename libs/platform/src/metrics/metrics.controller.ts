@@ -1,8 +1,11 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/public.decorator';
 import { MetricsService } from './metrics.service';
 
+// Scraped by Prometheus without a token; keep /metrics off the public gateway routes.
+@Public()
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
