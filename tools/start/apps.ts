@@ -19,7 +19,7 @@ const tokenEnv = {
 // Started in this order: auth first because the others fetch its JWKS; the gateway last.
 export const APPS: AppSpec[] = [
   { name: 'auth', port: authPort, env: { ...tokenEnv } },
-  { name: 'webtoon', port: port('webtoon', 3002), env: { ...tokenEnv } },
+  { name: 'webtoon', port: port('webtoon', 3002), env: { ...tokenEnv, SEED_DATA: 'true' } },
   { name: 'payment', port: port('payment', 3003), env: { ...tokenEnv } },
   { name: 'news', port: port('news', 3004), env: { ...tokenEnv } },
   { name: 'blog', port: port('blog', 3005), env: { ...tokenEnv } },

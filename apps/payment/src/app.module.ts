@@ -1,4 +1,44 @@
 import { Module } from '@nestjs/common';
+import {
+  APP_CONFIG,
+  AuthModule,
+  authOptionsFromConfig,
+  EventsModule,
+  PostgresModule,
+} from '@lib/platform';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from './config';
+import { PAYMENT_MIGRATIONS } from './migrations';
+import { PurchasesModule } from './purchases/purchases.module';
+import { TopUpsModule } from './top-ups/top-ups.module';
+import { WalletsModule } from './wallets/wallets.module';
 
-@Module({})
+@Module({
+  imports: [
+    PostgresModule.forRoot<AppConfig>({
+      url: (config) => config.PAYMENT_DATABASE_URL,
+      entities: [],
+      migrations: PAYMENT_MIGRATIONS,
+    }),
+    EventsModule.forRootAsync({
+      inject: [APP_CONFIG, DataSource],
+      useFactory: (config: AppConfig, dataSource: DataSource) => ({
+        source: 'payment',
+        brokers: config.KAFKA_BROKERS,
+        store: { kind: 'postgres', dataSource },
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      }),
+    }),
+    // Not a global guard: the platform's /health and /metrics routes carry no @Public() yet, and
+    // Consul and Prometheus send no token. Every controller of this app applies JwtAuthGuard.
+    AuthModule.forRootAsync({
+      globalGuard: false,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => authOptionsFromConfig(config),
+    }),
+    WalletsModule,
+    TopUpsModule,
+    PurchasesModule,
+  ],
+})
 export class AppModule {}

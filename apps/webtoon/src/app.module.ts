@@ -1,4 +1,49 @@
 import { Module } from '@nestjs/common';
+import {
+  APP_CONFIG,
+  AuthModule,
+  authOptionsFromConfig,
+  EventsModule,
+  PostgresModule,
+} from '@lib/platform';
+import { DataSource } from 'typeorm';
+import { CacheHitHook } from './common/cache-hit.hook';
+import type { AppConfig } from './config';
+import { EpisodesModule } from './episodes/episodes.module';
+import { WEBTOON_MIGRATIONS } from './migrations';
+import { PurchasesModule } from './purchases/purchases.module';
+import { Seeder } from './seed/seeder';
+import { SeriesModule } from './series/series.module';
+import { ViewsModule } from './views/views.module';
 
-@Module({})
+@Module({
+  imports: [
+    PostgresModule.forRoot<AppConfig>({
+      url: (config) => config.WEBTOON_DATABASE_URL,
+      entities: [],
+      migrations: WEBTOON_MIGRATIONS,
+    }),
+    EventsModule.forRootAsync({
+      inject: [APP_CONFIG, DataSource],
+      useFactory: (config: AppConfig, dataSource: DataSource) => ({
+        source: 'webtoon',
+        brokers: config.KAFKA_BROKERS,
+        store: { kind: 'postgres', dataSource },
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      }),
+    }),
+    // Not a global guard: the platform's /health and /metrics routes carry no @Public() yet, and
+    // Consul and Prometheus send no token. Every controller of this app applies JwtAuthGuard.
+    AuthModule.forRootAsync({
+      globalGuard: false,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => authOptionsFromConfig(config),
+    }),
+    SeriesModule,
+    ViewsModule,
+    EpisodesModule,
+    PurchasesModule,
+  ],
+  providers: [Seeder, CacheHitHook],
+})
 export class AppModule {}

@@ -1,9 +1,30 @@
-import { baseConfigSchema } from '@lib/platform';
+import {
+  baseConfigSchema,
+  envBoolean,
+  jwtVerificationConfigSchema,
+  kafkaBrokersEnv,
+} from '@lib/platform';
 import { z } from 'zod';
 
 /** Everything the webtoon service reads from env, validated at start. */
 export const configSchema = baseConfigSchema.extend({
+  ...jwtVerificationConfigSchema.shape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  WEBTOON_DATABASE_URL: z.url(),
+  KAFKA_BROKERS: kafkaBrokersEnv,
+  /** Isolates test runs that share a Kafka cluster; empty in every deployment. */
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  /** Load the demo series and episodes at start (idempotent). `npm start` and compose set it. */
+  SEED_DATA: envBoolean.default(false),
+  /**
+   * How long a cached read (series, episode, lists, ranking) is served before it is read
+   * again. Writes on this instance invalidate at once; other instances see them within this.
+   */
+  READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5000),
+  /** Entries kept in the read cache; the oldest go first beyond it. */
+  READ_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  /** View counts are kept in memory and written in one statement this often (and on shutdown). */
+  VIEW_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().max(60_000).default(2000),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

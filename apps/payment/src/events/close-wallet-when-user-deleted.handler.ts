@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import type { EventEnvelope } from '@lib/contracts';
+import { OnEvent, OutboxPublisher } from '@lib/platform';
+import type { EntityManager } from 'typeorm';
+import { LedgerRepository } from '../wallets/ledger.repository';
+
+/**
+ * A deleted account's wallet is closed, not deleted: the ledger keeps its history, and no
+ * top-up or purchase can move its balance any more.
+ */
+@Injectable()
+export class CloseWalletWhenUserDeletedHandler {
+  constructor(
+    private readonly ledger: LedgerRepository,
+    private readonly outbox: OutboxPublisher,
+  ) {}
+
+  @OnEvent('auth.user.deleted.v1')
+  async handle(event: EventEnvelope<'auth.user.deleted.v1'>, tx: EntityManager): Promise<void> {
+    const wallet = await this.ledger.closeWallet(tx, event.data.userId);
+    if (!wallet) return;
+    await this.outbox.publish(tx, 'payment.wallet.closed.v1', {
+      walletId: wallet.id,
+      userId: wallet.userId,
+    });
+  }
+}

@@ -1,0 +1,20 @@
+import { CardProvider, DECLINING_TEST_CARD, DEFAULT_TEST_CARD, isLuhnValid } from './card-provider';
+
+describe('simulated card provider', () => {
+  it('accepts Luhn-valid numbers only', () => {
+    expect(isLuhnValid(DEFAULT_TEST_CARD)).toBe(true);
+    expect(isLuhnValid(DECLINING_TEST_CARD)).toBe(true);
+    expect(isLuhnValid('4242424242424241')).toBe(false);
+    expect(isLuhnValid('4242 4242 4242 4242')).toBe(false);
+    expect(isLuhnValid('12345')).toBe(false);
+  });
+
+  it('declines the documented test card and approves others', async () => {
+    const provider = new CardProvider();
+    await expect(provider.charge(DECLINING_TEST_CARD, 10)).resolves.toEqual({
+      approved: false,
+      reason: 'CARD_DECLINED',
+    });
+    await expect(provider.charge(DEFAULT_TEST_CARD, 10)).resolves.toEqual({ approved: true });
+  });
+});

@@ -1,0 +1,31 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import { IdempotencyKey } from '../common/idempotency-key';
+import { TopUpDto, TopUpRequest } from './top-ups.dto';
+import { TopUpsService } from './top-ups.service';
+
+@ApiTags('payments')
+@ApiBearerAuth()
+// Guarded per controller, not globally: see app.module.ts.
+@UseGuards(JwtAuthGuard)
+@Controller('api/payments/top-ups')
+export class TopUpsController {
+  constructor(private readonly topUps: TopUpsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '8-128 chars [A-Za-z0-9._:-]',
+  })
+  @ApiCreatedResponse({ type: TopUpDto })
+  topUp(
+    @CurrentUser() user: AuthUser,
+    @IdempotencyKey() key: string,
+    @Body() body: TopUpRequest,
+  ): Promise<TopUpDto> {
+    return this.topUps.topUp(user.id, key, body);
+  }
+}

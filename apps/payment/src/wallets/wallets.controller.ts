@@ -1,0 +1,30 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import { PageQuery } from '../common/paging.dto';
+import { TransactionPageDto, WalletDto } from './wallets.dto';
+import { WalletsService } from './wallets.service';
+
+@ApiTags('payments')
+@ApiBearerAuth()
+// Guarded per controller, not globally: see app.module.ts.
+@UseGuards(JwtAuthGuard)
+@Controller('api/payments')
+export class WalletsController {
+  constructor(private readonly wallets: WalletsService) {}
+
+  @Get('wallet')
+  @ApiOkResponse({ type: WalletDto })
+  wallet(@CurrentUser() user: AuthUser): Promise<WalletDto> {
+    return this.wallets.wallet(user.id);
+  }
+
+  @Get('transactions')
+  @ApiOkResponse({ type: TransactionPageDto })
+  transactions(
+    @CurrentUser() user: AuthUser,
+    @Query() paging: PageQuery,
+  ): Promise<TransactionPageDto> {
+    return this.wallets.transactions(user.id, paging);
+  }
+}

@@ -1,0 +1,26 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class WalletDto {
+  @ApiProperty({ format: 'uuid' }) walletId!: string;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ description: 'Coins; never below zero' }) balance!: number;
+  @ApiProperty({ enum: ['open', 'closed'] }) status!: 'open' | 'closed';
+  @ApiProperty() updatedAt!: string;
+}
+
+export class TransactionDto {
+  @ApiProperty({ format: 'uuid' }) transactionId!: string;
+  @ApiProperty({ enum: ['signup_bonus', 'top_up', 'purchase'] }) kind!: string;
+  @ApiProperty({ description: 'What was booked: the user, top-up or purchase id' })
+  reference!: string;
+  @ApiProperty({ description: 'Coins; positive credits, negative debits' }) amount!: number;
+  @ApiProperty() balanceAfter!: number;
+  @ApiProperty() createdAt!: string;
+}
+
+export class TransactionPageDto {
+  @ApiProperty({ type: [TransactionDto] }) items!: TransactionDto[];
+  @ApiProperty() page!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() total!: number;
+}

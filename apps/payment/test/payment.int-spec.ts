@@ -1,0 +1,347 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AnyEventEnvelope } from '@lib/contracts';
+import { createPlatformApp, type TestTokenIssuer } from '@lib/platform';
+import { waitFor } from '@lib/testing';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { configSchema } from '../src/config';
+import { DECLINING_TEST_CARD } from '../src/top-ups/card-provider';
+import { envelope, startJwks, TestPublisher } from './support/test-kit';
+
+/**
+ * payment over HTTP and Kafka against the dev stack. Topics carry a per-run prefix, so the
+ * events of this run are the only ones its consumer group sees.
+ */
+jest.setTimeout(60_000);
+
+describe('payment service (PostgreSQL + Kafka)', () => {
+  const run = randomUUID().slice(0, 8);
+  const prefix = `it-payment-${run}.`;
+  const brokers = process.env.KAFKA_BROKERS!.split(',');
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let jwks: { issuer: TestTokenIssuer; url: string; server: Server };
+  let publisher: TestPublisher;
+  let consumer: Consumer;
+  const seen: AnyEventEnvelope[] = [];
+
+  const http = () => request(app.getHttpServer());
+  const bearer = async (userId: string) => `Bearer ${await jwks.issuer.sign(userId)}`;
+
+  async function registeredUser(): Promise<string> {
+    const userId = randomUUID();
+    await publisher.send(
+      envelope('auth.user.registered.v1', {
+        userId,
+        email: `${userId}@example.com`,
+        displayName: 'Reader',
+        roles: ['reader'],
+        registeredAt: new Date().toISOString(),
+      }),
+    );
+    const auth = await bearer(userId);
+    await waitFor(async () => {
+      const res = await http().get('/api/payments/wallet').set('authorization', auth);
+      return res.status === 200 ? true : undefined;
+    }, 30_000);
+    return userId;
+  }
+
+  const outcome = (purchaseId: string) =>
+    waitFor(
+      async () =>
+        seen.find(
+          (e) =>
+            e.type.startsWith('payment.purchase.') &&
+            (e.data as { purchaseId: string }).purchaseId === purchaseId,
+        ),
+      30_000,
+    );
+
+  beforeAll(async () => {
+    jwks = await startJwks();
+    app = await createPlatformApp({
+      name: 'payment',
+      module: AppModule,
+      configSchema,
+      env: {
+        ...process.env,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        CONSUL_REGISTER: 'false',
+        KAFKA_TOPIC_PREFIX: prefix,
+        JWKS_URL: jwks.url,
+        JWT_ISSUER: jwks.issuer.issuer,
+        JWT_AUDIENCE: jwks.issuer.audience,
+        SIGNUP_BONUS_COINS: '100',
+      },
+    });
+    db = app.get(DataSource);
+    publisher = new TestPublisher(brokers, prefix);
+    await publisher.connect();
+    consumer = new Kafka({ clientId: `it-${run}`, brokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: `it-payment-observer-${run}`,
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [`${prefix}payment.purchases`, `${prefix}payment.wallets`],
+      fromBeginning: true,
+    });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(JSON.parse(message.value!.toString()) as AnyEventEnvelope);
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await publisher?.disconnect();
+    await app?.close();
+    jwks?.server.closeAllConnections();
+    jwks?.server.close();
+  });
+
+  it('opens a wallet with the signup bonus, booked in the ledger, and announces it', async () => {
+    const userId = await registeredUser();
+    const auth = await bearer(userId);
+    const wallet = await http().get('/api/payments/wallet').set('authorization', auth);
+    expect(wallet.body).toMatchObject({ userId, balance: 100, status: 'open' });
+
+    const page = await http().get('/api/payments/transactions').set('authorization', auth);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ page: 1, limit: 20, total: 1 });
+    expect(page.body.items[0]).toMatchObject({
+      kind: 'signup_bonus',
+      amount: 100,
+      balanceAfter: 100,
+    });
+
+    const opened = await waitFor(
+      async () =>
+        seen.find((e) => e.type === 'payment.wallet.opened.v1' && e.data.userId === userId),
+      30_000,
+    );
+    expect(opened.data).toMatchObject({ userId, balance: 100 });
+  });
+
+  it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {
+    expect((await http().get('/health/ready')).status).toBe(200);
+    expect((await http().get('/metrics')).status).toBe(200);
+  });
+
+  it('rejects requests without a valid token, and bad paging', async () => {
+    expect((await http().get('/api/payments/wallet')).status).toBe(401);
+    expect(
+      (await http().get('/api/payments/wallet').set('authorization', 'Bearer not.a.token')).status,
+    ).toBe(401);
+    const auth = await bearer(randomUUID());
+    expect((await http().get('/api/payments/wallet').set('authorization', auth)).status).toBe(404);
+    const userId = await registeredUser();
+    for (const query of ['limit=1000', 'page=0', 'page=abc', 'limit[$gt]=1']) {
+      const res = await http()
+        .get(`/api/payments/transactions?${query}`)
+        .set('authorization', await bearer(userId));
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400, requestId: expect.any(String) });
+    }
+  });
+
+  it('tops up once per Idempotency-Key: same body → same result, other body → 422', async () => {
+    const userId = await registeredUser();
+    const auth = await bearer(userId);
+    const key = `topup-${randomUUID()}`;
+    const topUp = (body: object, idempotencyKey = key) =>
+      http()
+        .post('/api/payments/top-ups')
+        .set('authorization', auth)
+        .set('idempotency-key', idempotencyKey)
+        .send(body);
+
+    // Concurrent retries of one request: exactly one credit.
+    const first = await Promise.all([
+      topUp({ amount: 50 }),
+      topUp({ amount: 50 }),
+      topUp({ amount: 50 }),
+    ]);
+    for (const res of first) expect(res.status).toBe(201);
+    expect(new Set(first.map((res) => res.body.topUpId)).size).toBe(1);
+    expect(first[0].body).toMatchObject({ status: 'succeeded', amount: 50, balanceAfter: 150 });
+
+    const again = await topUp({ amount: 50 });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first[0].body);
+
+    const other = await topUp({ amount: 60 });
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY.REUSED');
+
+    const wallet = await http().get('/api/payments/wallet').set('authorization', auth);
+    expect(wallet.body.balance).toBe(150);
+
+    expect((await topUp({ amount: 10 }, 'short')).status).toBe(400);
+    expect((await topUp({ amount: 0 }, `k-${randomUUID()}`)).status).toBe(400);
+    expect((await topUp({ amount: '10' }, `k-${randomUUID()}`)).status).toBe(400);
+    expect((await topUp({ amount: 10, extra: 1 }, `k-${randomUUID()}`)).status).toBe(400);
+    expect(
+      (await topUp({ amount: 10, cardNumber: '4242424242424241' }, `k-${randomUUID()}`)).status,
+    ).toBe(400);
+    expect((await topUp({ amount: 100_001 }, `k-${randomUUID()}`)).status).toBe(422);
+  });
+
+  it('declines the test card, and answers a retry with the same decline', async () => {
+    const userId = await registeredUser();
+    const auth = await bearer(userId);
+    const key = `declined-${randomUUID()}`;
+    const send = () =>
+      http()
+        .post('/api/payments/top-ups')
+        .set('authorization', auth)
+        .set('idempotency-key', key)
+        .send({ amount: 30, cardNumber: DECLINING_TEST_CARD });
+    const declined = await send();
+    expect(declined.status).toBe(402);
+    expect(declined.body).toMatchObject({
+      code: 'PAYMENT.CARD_DECLINED',
+      topUpId: expect.any(String),
+    });
+    const retried = await send();
+    expect(retried.status).toBe(402);
+    expect(retried.body.topUpId).toBe(declined.body.topUpId);
+    const wallet = await http().get('/api/payments/wallet').set('authorization', auth);
+    expect(wallet.body.balance).toBe(100);
+  });
+
+  it('settles a purchase once: debit or decline, never twice, never below zero', async () => {
+    const userId = await registeredUser();
+    const paid = envelope('webtoon.purchase.requested.v1', {
+      purchaseId: randomUUID(),
+      userId,
+      webtoonId: randomUUID(),
+      episodeNo: 1,
+      priceCoins: 60,
+    });
+    // The same event delivered twice, and the same purchase asked for again in a new event.
+    const repeatedPurchase = envelope('webtoon.purchase.requested.v1', paid.data);
+    await publisher.send(paid, paid, repeatedPurchase);
+    const succeeded = await outcome(paid.data.purchaseId);
+    expect(succeeded.type).toBe('payment.purchase.succeeded.v1');
+    expect(succeeded.data).toMatchObject({ amountCoins: 60, balanceAfter: 40 });
+
+    const tooDear = envelope('webtoon.purchase.requested.v1', {
+      ...paid.data,
+      purchaseId: randomUUID(),
+      priceCoins: 41,
+    });
+    await publisher.send(tooDear);
+    const declined = await outcome(tooDear.data.purchaseId);
+    expect(declined.type).toBe('payment.purchase.declined.v1');
+    expect(declined.data).toMatchObject({ reason: 'INSUFFICIENT_FUNDS', amountCoins: 41 });
+
+    const nobody = envelope('webtoon.purchase.requested.v1', {
+      ...paid.data,
+      userId: randomUUID(),
+      purchaseId: randomUUID(),
+    });
+    await publisher.send(nobody);
+    expect((await outcome(nobody.data.purchaseId)).data).toMatchObject({
+      reason: 'WALLET_NOT_FOUND',
+    });
+
+    // Let the repeats arrive, then count: one debit, the same answer each time.
+    await waitFor(async () => {
+      const [row] = await db.query(
+        `SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1`,
+        [repeatedPurchase.id],
+      );
+      return row.n === 1 ? true : undefined;
+    }, 30_000);
+    const debits = await db.query(
+      `SELECT count(*)::int AS n FROM ledger_transactions WHERE kind = 'purchase' AND reference = $1`,
+      [paid.data.purchaseId],
+    );
+    expect(debits[0].n).toBe(1);
+    const wallet = await http()
+      .get('/api/payments/wallet')
+      .set('authorization', await bearer(userId));
+    expect(wallet.body.balance).toBe(40);
+  });
+
+  it('the database itself refuses a negative balance, an unbalanced transaction and ledger edits', async () => {
+    const userId = await registeredUser();
+    const [wallet] = await db.query(`SELECT id FROM wallets WHERE user_id = $1`, [userId]);
+    await expect(
+      db.query(`UPDATE wallets SET balance = -1 WHERE id = $1`, [wallet.id]),
+    ).rejects.toThrow(/wallets_balance_not_negative/);
+    await expect(
+      db.transaction(async (tx) => {
+        const id = randomUUID();
+        await tx.query(
+          `INSERT INTO ledger_transactions (id, kind, reference) VALUES ($1, 'purchase', $2)`,
+          [id, id],
+        );
+        await tx.query(
+          `INSERT INTO ledger_entries (transaction_id, account, wallet_id, amount) VALUES ($1, 'wallet', $2, -101)`,
+          [id, wallet.id],
+        );
+        await tx.query(
+          `INSERT INTO ledger_entries (transaction_id, account, amount) VALUES ($1, 'system:episode_sales', 101)`,
+          [id],
+        );
+      }),
+    ).rejects.toThrow(/wallets_balance_not_negative/);
+    await expect(
+      db.transaction(async (tx) => {
+        const id = randomUUID();
+        await tx.query(
+          `INSERT INTO ledger_transactions (id, kind, reference) VALUES ($1, 'top_up', $2)`,
+          [id, id],
+        );
+        await tx.query(
+          `INSERT INTO ledger_entries (transaction_id, account, wallet_id, amount) VALUES ($1, 'wallet', $2, 5)`,
+          [id, wallet.id],
+        );
+      }),
+    ).rejects.toThrow(/does not balance/);
+    await expect(
+      db.query(`UPDATE ledger_entries SET amount = 1000 WHERE wallet_id = $1`, [wallet.id]),
+    ).rejects.toThrow(/append-only/);
+    const [after] = await db.query(`SELECT balance::int AS balance FROM wallets WHERE id = $1`, [
+      wallet.id,
+    ]);
+    expect(after.balance).toBe(100);
+  });
+
+  it('closes the wallet when the account is deleted: no more top-ups or debits', async () => {
+    const userId = await registeredUser();
+    await publisher.send(
+      envelope('auth.user.deleted.v1', { userId, deletedAt: new Date().toISOString() }),
+    );
+    const auth = await bearer(userId);
+    await waitFor(async () => {
+      const res = await http().get('/api/payments/wallet').set('authorization', auth);
+      return res.body.status === 'closed' ? true : undefined;
+    }, 30_000);
+    const topUp = await http()
+      .post('/api/payments/top-ups')
+      .set('authorization', auth)
+      .set('idempotency-key', `closed-${randomUUID()}`)
+      .send({ amount: 10 });
+    expect(topUp.status).toBe(409);
+    const purchase = envelope('webtoon.purchase.requested.v1', {
+      purchaseId: randomUUID(),
+      userId,
+      webtoonId: randomUUID(),
+      episodeNo: 1,
+      priceCoins: 1,
+    });
+    await publisher.send(purchase);
+    expect((await outcome(purchase.data.purchaseId)).data).toMatchObject({
+      reason: 'WALLET_CLOSED',
+    });
+  });
+});

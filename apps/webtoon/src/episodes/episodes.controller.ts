@@ -1,0 +1,70 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiPaymentRequiredResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, Public, Roles, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PageQuery } from '../common/paging.dto';
+import { ReadCache } from '../common/read-cache';
+import { sendCached } from '../common/send-cached';
+import { assertEpisodeNo, episodeNoParam, uuidParam } from '../common/uuid-param';
+import { CreateEpisodeRequest, EpisodeDto, EpisodePageDto } from './episodes.dto';
+import { EpisodesService } from './episodes.service';
+
+@ApiTags('webtoons')
+// Guarded per controller, not globally: see app.module.ts.
+@UseGuards(JwtAuthGuard)
+@Controller('api/webtoons/:id/episodes')
+export class EpisodesController {
+  constructor(
+    private readonly episodes: EpisodesService,
+    private readonly cache: ReadCache,
+  ) {}
+
+  @Public()
+  @Get()
+  @ApiOkResponse({ type: EpisodePageDto })
+  async list(
+    @Param('id', uuidParam) id: string,
+    @Query() paging: PageQuery,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const cached = await this.episodes.cachedList(id, paging.page, paging.limit);
+    sendCached(request, reply, cached, `public, max-age=${this.cache.ttlSeconds}`);
+  }
+
+  @Post()
+  @Roles('author', 'admin')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: EpisodeDto })
+  publish(
+    @CurrentUser() user: AuthUser,
+    @Param('id', uuidParam) id: string,
+    @Body() body: CreateEpisodeRequest,
+  ): Promise<EpisodeDto> {
+    return this.episodes.publish(user, id, body);
+  }
+
+  /** Free → 200 for anyone; paid → 200 for its owners and author, else 402 with the price. */
+  @Public()
+  @Get(':no')
+  @ApiOkResponse({ type: EpisodeDto })
+  @ApiPaymentRequiredResponse({ description: 'A paid episode not owned: the body has priceCoins' })
+  async read(
+    @Param('id', uuidParam) id: string,
+    @Param('no', episodeNoParam) no: number,
+    @CurrentUser() user: AuthUser | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const episode = await this.episodes.read(id, assertEpisodeNo(no), user);
+    const caching =
+      episode.priceCoins > 0 ? 'private, no-cache' : `public, max-age=${this.cache.ttlSeconds}`;
+    sendCached(request, reply, episode.cached, caching);
+  }
+}

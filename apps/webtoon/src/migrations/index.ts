@@ -1,0 +1,5 @@
+import { EVENTS_MIGRATIONS } from '@lib/platform';
+import { WebtoonSchema1764000000001 } from './1764000000001-webtoon-schema';
+
+/** In order: the event bus's outbox first, then webtoon's own tables. */
+export const WEBTOON_MIGRATIONS = [...EVENTS_MIGRATIONS, WebtoonSchema1764000000001];

@@ -1,0 +1,53 @@
+import { Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import type { FastifyReply } from 'fastify';
+import { IdempotencyKey } from '../common/idempotency-key';
+import { assertEpisodeNo, episodeNoParam, uuidParam } from '../common/uuid-param';
+import { PurchaseDto } from './purchases.dto';
+import { PurchasesService } from './purchases.service';
+
+@ApiTags('webtoons')
+@ApiBearerAuth()
+// Guarded per controller, not globally: see app.module.ts.
+@UseGuards(JwtAuthGuard)
+@Controller('api/webtoons')
+export class PurchasesController {
+  constructor(private readonly purchases: PurchasesService) {}
+
+  /** 202: payment settles it asynchronously; poll the Location until completed or declined. */
+  @Post(':id/episodes/:no/purchase')
+  @HttpCode(202)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: '8-128 chars [A-Za-z0-9._:-]',
+  })
+  @ApiAcceptedResponse({ type: PurchaseDto })
+  async purchase(
+    @CurrentUser() user: AuthUser,
+    @Param('id', uuidParam) id: string,
+    @Param('no', episodeNoParam) no: number,
+    @IdempotencyKey() key: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PurchaseDto> {
+    const purchase = await this.purchases.request(user, id, assertEpisodeNo(no), key);
+    void reply.header('location', `/api/webtoons/purchases/${purchase.purchaseId}`);
+    return purchase;
+  }
+
+  @Get('purchases/:purchaseId')
+  @ApiOkResponse({ type: PurchaseDto })
+  get(
+    @CurrentUser() user: AuthUser,
+    @Param('purchaseId', uuidParam) purchaseId: string,
+  ): Promise<PurchaseDto> {
+    return this.purchases.get(user, purchaseId);
+  }
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError, OutboxPublisher, type AuthUser } from '@lib/platform';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { EpisodesService } from '../episodes/episodes.service';
+import { EntitlementsRepository } from './entitlements.repository';
+import type { PurchaseDto } from './purchases.dto';
+import { PurchasesRepository, type PurchaseRow } from './purchases.repository';
+
+export function toPurchaseDto(row: PurchaseRow): PurchaseDto {
+  return {
+    purchaseId: row.id,
+    status: row.status,
+    webtoonId: row.seriesId,
+    episodeNo: row.episodeNo,
+    priceCoins: row.priceCoins,
+    ...(row.declineReason ? { declineReason: row.declineReason } : {}),
+    createdAt: row.createdAt.toISOString(),
+    ...(row.settledAt ? { settledAt: row.settledAt.toISOString() } : {}),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error as { code?: string }).code === '23505';
+}
+
+/**
+ * Step 1 of the purchase saga: a pending purchase and `webtoon.purchase.requested.v1`, in one
+ * transaction (outbox). Payment answers with an event; the handlers in src/events settle it.
+ */
+@Injectable()
+export class PurchasesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly purchases: PurchasesRepository,
+    private readonly entitlements: EntitlementsRepository,
+    private readonly episodes: EpisodesService,
+    private readonly outbox: OutboxPublisher,
+  ) {}
+
+  async request(
+    user: AuthUser,
+    seriesId: string,
+    no: number,
+    idempotencyKey: string,
+  ): Promise<PurchaseDto> {
+    const db = this.dataSource.manager;
+    const earlier = await this.purchases.findByKey(db, user.id, idempotencyKey);
+    if (earlier) return this.replay(earlier, seriesId, no);
+
+    const episode = await this.episodes.forReading(seriesId, no);
+    if (episode.priceCoins === 0) {
+      throw new DomainError('WEBTOON.EPISODE_FREE', 'This episode is free to read', 422);
+    }
+    if (episode.authorId === user.id || (await this.entitlements.owns(db, user.id, episode.id))) {
+      throw new DomainError('WEBTOON.ALREADY_OWNED', 'You already own this episode', 409);
+    }
+    try {
+      const created = await this.dataSource.transaction(async (tx) => {
+        const purchase = await this.purchases.insertPending(tx, {
+          id: randomUUID(),
+          userId: user.id,
+          episodeId: episode.id,
+          seriesId,
+          episodeNo: no,
+          priceCoins: episode.priceCoins,
+          idempotencyKey,
+        });
+        if (!purchase) return undefined;
+        await this.outbox.publish(tx, 'webtoon.purchase.requested.v1', {
+          purchaseId: purchase.id,
+          userId: user.id,
+          webtoonId: seriesId,
+          episodeNo: no,
+          priceCoins: purchase.priceCoins,
+        });
+        return purchase;
+      });
+      if (created) return toPurchaseDto(created);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const sameKey = await this.purchases.findByKey(db, user.id, idempotencyKey);
+      if (sameKey) return this.replay(sameKey, seriesId, no);
+      // Another live purchase of this episode: owned by now, or still being paid for.
+      if (await this.entitlements.owns(db, user.id, episode.id)) {
+        throw new DomainError('WEBTOON.ALREADY_OWNED', 'You already own this episode', 409);
+      }
+      throw new DomainError(
+        'WEBTOON.PURCHASE_IN_PROGRESS',
+        'A purchase of this episode is already in progress',
+        409,
+      );
+    }
+    // The same key committed concurrently: answer with that purchase.
+    const concurrent = await this.purchases.findByKey(db, user.id, idempotencyKey);
+    if (!concurrent) throw new Error('purchase key conflict without a row');
+    return this.replay(concurrent, seriesId, no);
+  }
+
+  async get(user: AuthUser, purchaseId: string): Promise<PurchaseDto> {
+    const purchase = await this.purchases.find(this.dataSource.manager, purchaseId);
+    // Someone else's purchase is as invisible as one that does not exist.
+    if (!purchase || purchase.userId !== user.id) {
+      throw new DomainError('WEBTOON.PURCHASE_NOT_FOUND', 'No such purchase', 404);
+    }
+    return toPurchaseDto(purchase);
+  }
+
+  /** A retried request gets the purchase its key made, if it asked for the same episode. */
+  private replay(earlier: PurchaseRow, seriesId: string, no: number): PurchaseDto {
+    if (earlier.seriesId !== seriesId || earlier.episodeNo !== no) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY.REUSED',
+        'This Idempotency-Key was used for a different purchase',
+        422,
+      );
+    }
+    return toPurchaseDto(earlier);
+  }
+}

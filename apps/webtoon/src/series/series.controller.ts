@@ -1,0 +1,90 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, Public, Roles, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ReadCache } from '../common/read-cache';
+import { sendCached } from '../common/send-cached';
+import { uuidParam } from '../common/uuid-param';
+import {
+  CreateSeriesRequest,
+  SeriesDto,
+  SeriesListQuery,
+  SeriesPageDto,
+  UpdateSeriesRequest,
+} from './series.dto';
+import { SeriesService } from './series.service';
+
+@ApiTags('webtoons')
+// Guarded per controller, not globally: see app.module.ts.
+@UseGuards(JwtAuthGuard)
+@Controller('api/webtoons')
+export class SeriesController {
+  constructor(
+    private readonly series: SeriesService,
+    private readonly cache: ReadCache,
+  ) {}
+
+  @Public()
+  @Get()
+  @ApiProduces('application/json')
+  @ApiOkResponse({ type: SeriesPageDto })
+  async list(
+    @Query() query: SeriesListQuery,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    sendCached(request, reply, await this.series.cachedList(query), this.publicCaching());
+  }
+
+  @Public()
+  @Get(':id')
+  @ApiOkResponse({ type: SeriesDto })
+  async get(
+    @Param('id', uuidParam) id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    sendCached(request, reply, await this.series.cachedSeries(id), this.publicCaching());
+  }
+
+  @Post()
+  @Roles('author', 'admin')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: SeriesDto })
+  create(@CurrentUser() user: AuthUser, @Body() body: CreateSeriesRequest): Promise<SeriesDto> {
+    return this.series.create(user, body);
+  }
+
+  @Patch(':id')
+  @Roles('author', 'admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: SeriesDto })
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('id', uuidParam) id: string,
+    @Body() body: UpdateSeriesRequest,
+  ): Promise<SeriesDto> {
+    return this.series.update(user, id, body);
+  }
+
+  private publicCaching(): string {
+    return `public, max-age=${this.cache.ttlSeconds}`;
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * Purchase saga latency: from `POST …/purchase` (202) to the purchase reading `completed`,
+ * through the real webtoon and payment services (built, each its own process) and Kafka.
+ * The client polls `GET /api/webtoons/purchases/:id` every BENCH_POLL_MS, so a figure is at
+ * most that much above the true settlement time. Prints figures; it does not judge them.
+ *
+ *   npm run bench:saga                      (starts the dev stack if needed, builds both apps)
+ *   BENCH_PURCHASES=400 BENCH_CONCURRENCY=20 npm run bench:saga
+ */
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { keyOf, topicOf, type EventEnvelope } from '@lib/contracts';
+import { freePort, waitFor } from '@lib/testing';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { Kafka, logLevel } from 'kafkajs';
+import { ensureStack } from '@tools/devstack';
+
+const root = resolve(__dirname, '../..');
+const purchases = Number(process.env.BENCH_PURCHASES ?? 200);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const pollMs = Number(process.env.BENCH_POLL_MS ?? 5);
+const prefix = `bench-saga-${randomUUID().slice(0, 8)}.`;
+
+interface App {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startApp(name: string, env: Record<string, string>): Promise<App> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [`dist/apps/${name}/apps/${name}/src/main.js`], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => ((await fetch(`${url}/health/ready`)).ok ? true : undefined), 90_000);
+  return { url, child };
+}
+
+async function stop(app: App): Promise<void> {
+  if (app.child.exitCode !== null) return;
+  const exited = new Promise((done) => app.child.once('exit', done));
+  app.child.kill('SIGTERM');
+  await exited;
+}
+
+/** Access tokens shaped like auth's (EdDSA, typ at+jwt), signed by a throwaway key. */
+async function tokenIssuer() {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { extractable: true });
+  const jwks = {
+    keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA', use: 'sig' }],
+  };
+  const sign = (userId: string, roles: string[]) =>
+    new SignJWT({ roles })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'bench', typ: 'at+jwt' })
+      .setSubject(userId)
+      .setIssuer('bench')
+      .setAudience('bench')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+  return { jwks, sign };
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function main(): Promise<void> {
+  console.log(
+    `purchase saga benchmark on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`,
+  );
+  const stack = await ensureStack({ quiet: true });
+  execSync('npx nx run-many -t build -p webtoon payment', { cwd: root, stdio: 'ignore' });
+
+  // Tokens signed here, verified by both services through this JWKS endpoint.
+  const issuer = await tokenIssuer();
+  const jwks = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify(issuer.jwks));
+  });
+  await new Promise<void>((done) => jwks.listen(0, '127.0.0.1', done));
+  const env = {
+    ...stack,
+    CONSUL_REGISTER: 'false',
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_DRAIN_DELAY_MS: '0',
+    KAFKA_TOPIC_PREFIX: prefix,
+    JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+    JWT_ISSUER: 'bench',
+    JWT_AUDIENCE: 'bench',
+  };
+  const apps: App[] = [];
+  const producer = new Kafka({
+    clientId: 'saga-bench',
+    brokers: stack.KAFKA_BROKERS.split(','),
+    logLevel: logLevel.NOTHING,
+  }).producer();
+  try {
+    const payment = await startApp('payment', env);
+    apps.push(payment);
+    const webtoon = await startApp('webtoon', env);
+    apps.push(webtoon);
+
+    const reader = randomUUID();
+    const author = randomUUID();
+    const readerAuth = {
+      authorization: `Bearer ${await issuer.sign(reader, ['reader'])}`,
+    };
+    const authorAuth = {
+      authorization: `Bearer ${await issuer.sign(author, ['author'])}`,
+    };
+    const json = { 'content-type': 'application/json' };
+
+    // The reader signs up (auth's event), then tops up enough for every purchase.
+    await producer.connect();
+    const registered: EventEnvelope<'auth.user.registered.v1'> = {
+      id: randomUUID(),
+      type: 'auth.user.registered.v1',
+      occurredAt: new Date().toISOString(),
+      source: 'saga-bench',
+      correlationId: randomUUID(),
+      data: {
+        userId: reader,
+        email: `${reader}@example.com`,
+        displayName: 'Bench reader',
+        roles: ['reader'],
+        registeredAt: new Date().toISOString(),
+      },
+    };
+    await producer.send({
+      topic: `${prefix}${topicOf(registered.type)}`,
+      messages: [
+        { key: keyOf(registered.type, registered.data), value: JSON.stringify(registered) },
+      ],
+    });
+    await waitFor(
+      async () =>
+        (await fetch(`${payment.url}/api/payments/wallet`, { headers: readerAuth })).ok
+          ? true
+          : undefined,
+      30_000,
+    );
+    const topUp = await fetch(`${payment.url}/api/payments/top-ups`, {
+      method: 'POST',
+      headers: { ...readerAuth, ...json, 'idempotency-key': `bench-${reader}` },
+      body: JSON.stringify({ amount: purchases }),
+    });
+    if (topUp.status !== 201) throw new Error(`top-up: ${topUp.status} ${await topUp.text()}`);
+
+    const series = (await (
+      await fetch(`${webtoon.url}/api/webtoons`, {
+        method: 'POST',
+        headers: { ...authorAuth, ...json },
+        body: JSON.stringify({ title: `Saga bench ${prefix}`, genres: ['bench'] }),
+      })
+    ).json()) as { id: string };
+    for (let no = 1; no <= purchases; no++) {
+      const res = await fetch(`${webtoon.url}/api/webtoons/${series.id}/episodes`, {
+        method: 'POST',
+        headers: { ...authorAuth, ...json },
+        body: JSON.stringify({
+          title: `Episode ${no}`,
+          imageUrls: ['https://cdn.example.com/p.jpg'],
+          priceCoins: 1,
+        }),
+      });
+      if (res.status !== 201) throw new Error(`episode ${no}: ${res.status}`);
+    }
+
+    const latencies: number[] = [];
+    const outcomes: Record<string, number> = {};
+    let next = 1;
+    const started = performance.now();
+    const worker = async (): Promise<void> => {
+      for (let no = next++; no <= purchases; no = next++) {
+        const t0 = performance.now();
+        const res = await fetch(
+          `${webtoon.url}/api/webtoons/${series.id}/episodes/${no}/purchase`,
+          {
+            method: 'POST',
+            headers: { ...readerAuth, 'idempotency-key': `bench-${reader}-${no}` },
+          },
+        );
+        if (res.status !== 202)
+          throw new Error(`purchase ${no}: ${res.status} ${await res.text()}`);
+        const { purchaseId } = (await res.json()) as { purchaseId: string };
+        for (;;) {
+          const poll = await fetch(`${webtoon.url}/api/webtoons/purchases/${purchaseId}`, {
+            headers: readerAuth,
+          });
+          const { status } = (await poll.json()) as { status: string };
+          if (status !== 'pending') {
+            latencies.push(performance.now() - t0);
+            outcomes[status] = (outcomes[status] ?? 0) + 1;
+            break;
+          }
+          await new Promise((wait) => setTimeout(wait, pollMs));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const seconds = (performance.now() - started) / 1000;
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const wallet = (await (
+      await fetch(`${payment.url}/api/payments/wallet`, { headers: readerAuth })
+    ).json()) as { balance: number };
+    console.log(
+      `${purchases} purchases, ${concurrency} at a time, polled every ${pollMs} ms (LOG_LEVEL=warn)`,
+    );
+    console.log(
+      `  outcomes                 ${JSON.stringify(outcomes)}; wallet balance after ${wallet.balance}`,
+    );
+    console.log(
+      `  request → completed      p50 ${percentile(sorted, 50).toFixed(1)} ms   p90 ${percentile(sorted, 90).toFixed(1)} ms   p99 ${percentile(sorted, 99).toFixed(1)} ms   max ${sorted[sorted.length - 1].toFixed(1)} ms`,
+    );
+    console.log(`  throughput               ${(purchases / seconds).toFixed(1)} purchases/s`);
+  } finally {
+    await producer.disconnect();
+    await Promise.all(apps.map(stop));
+    jwks.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
