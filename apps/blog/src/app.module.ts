@@ -1,4 +1,42 @@
 import { Module } from '@nestjs/common';
+import {
+  APP_CONFIG,
+  AuthModule,
+  authOptionsFromConfig,
+  EventsModule,
+  MONGO_DB,
+  MongoModule,
+} from '@lib/platform';
+import type { Db } from 'mongodb';
+import { AuthorsModule } from './authors/authors.module';
+import type { AppConfig } from './config';
+import { BlogEventsModule } from './events/blog-events.module';
+import { POSTS } from './posts/posts.entity';
+import { PostsModule } from './posts/posts.module';
 
-@Module({})
+@Module({
+  imports: [
+    MongoModule.forRoot<AppConfig>({ url: (config) => config.BLOG_MONGODB_URL }),
+    EventsModule.forRootAsync({
+      inject: [APP_CONFIG, MONGO_DB],
+      useFactory: (config: AppConfig, db: Db) => ({
+        source: 'blog',
+        brokers: config.KAFKA_BROKERS,
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        // Posts carry their own pending events (blog.post.published.v1).
+        store: { kind: 'mongo', db, collections: [POSTS] },
+      }),
+    }),
+    // Not a global guard while the platform's /health and /metrics carry no @Public(): Consul
+    // and Prometheus send no token. The controllers apply JwtAuthGuard themselves.
+    AuthModule.forRootAsync({
+      globalGuard: false,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => authOptionsFromConfig(config),
+    }),
+    AuthorsModule,
+    PostsModule,
+    BlogEventsModule,
+  ],
+})
 export class AppModule {}

@@ -1,4 +1,38 @@
 import { Module } from '@nestjs/common';
+import {
+  APP_CONFIG,
+  AuthModule,
+  authOptionsFromConfig,
+  EventsModule,
+  MONGO_DB,
+  MongoModule,
+} from '@lib/platform';
+import type { Db } from 'mongodb';
+import { ArticlesModule } from './articles/articles.module';
+import { ARTICLES } from './articles/articles.entity';
+import type { AppConfig } from './config';
 
-@Module({})
+@Module({
+  imports: [
+    MongoModule.forRoot<AppConfig>({ url: (config) => config.NEWS_MONGODB_URL }),
+    EventsModule.forRootAsync({
+      inject: [APP_CONFIG, MONGO_DB],
+      useFactory: (config: AppConfig, db: Db) => ({
+        source: 'news',
+        brokers: config.KAFKA_BROKERS,
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        // Articles carry their own pending events (news.article.published.v1).
+        store: { kind: 'mongo', db, collections: [ARTICLES] },
+      }),
+    }),
+    // Not a global guard while the platform's /health and /metrics carry no @Public(): Consul
+    // and Prometheus send no token. The controllers apply JwtAuthGuard themselves.
+    AuthModule.forRootAsync({
+      globalGuard: false,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => authOptionsFromConfig(config),
+    }),
+    ArticlesModule,
+  ],
+})
 export class AppModule {}

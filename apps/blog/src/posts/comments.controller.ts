@@ -1,0 +1,67 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, JwtAuthGuard, Public, type AuthUser } from '@lib/platform';
+import { PageQueryDto } from '../common/page.dto';
+import { CommentBodyDto, CommentPageResponse, CommentResponse } from './posts.dto';
+import { CommentsService } from './comments.service';
+
+@ApiTags('blog')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@Controller('api/blog/posts/:postId/comments')
+export class CommentsController {
+  constructor(@Inject(CommentsService) private readonly comments: CommentsService) {}
+
+  @Public()
+  @Get()
+  @ApiOkResponse({ type: CommentPageResponse, description: 'Oldest first' })
+  list(
+    @Param('postId') postId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<CommentPageResponse> {
+    return this.comments.list(postId, query);
+  }
+
+  @Post()
+  create(
+    @CurrentUser() user: AuthUser,
+    @Param('postId') postId: string,
+    @Body() dto: CommentBodyDto,
+  ): Promise<CommentResponse> {
+    return this.comments.create(user, postId, dto);
+  }
+
+  @Patch(':commentId')
+  @ApiOkResponse({ type: CommentResponse })
+  update(
+    @CurrentUser() user: AuthUser,
+    @Param('postId') postId: string,
+    @Param('commentId') commentId: string,
+    @Body() dto: CommentBodyDto,
+  ): Promise<CommentResponse> {
+    return this.comments.update(user, postId, commentId, dto);
+  }
+
+  @Delete(':commentId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(
+    @CurrentUser() user: AuthUser,
+    @Param('postId') postId: string,
+    @Param('commentId') commentId: string,
+  ): Promise<void> {
+    return this.comments.remove(user, postId, commentId);
+  }
+}

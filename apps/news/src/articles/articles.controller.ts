@@ -1,0 +1,80 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, JwtAuthGuard, Public, Roles, type AuthUser } from '@lib/platform';
+import {
+  ArticlePageResponse,
+  ArticleResponse,
+  CreateArticleDto,
+  ListArticlesQueryDto,
+  UpdateArticleDto,
+} from './articles.dto';
+import { ArticlesService } from './articles.service';
+
+/** Served under the public prefix: the gateway forwards paths unchanged. */
+@ApiTags('news')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@Controller('api/news')
+export class ArticlesController {
+  constructor(@Inject(ArticlesService) private readonly articles: ArticlesService) {}
+
+  @Public()
+  @Get()
+  @ApiOkResponse({ type: ArticlePageResponse, description: 'Newest first' })
+  list(
+    @Query() query: ListArticlesQueryDto,
+    @CurrentUser() user: AuthUser | undefined,
+  ): Promise<ArticlePageResponse> {
+    return this.articles.list(query, user);
+  }
+
+  @Public()
+  @Get(':id')
+  @ApiOkResponse({ type: ArticleResponse })
+  get(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthUser | undefined,
+  ): Promise<ArticleResponse> {
+    return this.articles.get(id, user);
+  }
+
+  @Roles('editor', 'admin')
+  @Post()
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateArticleDto): Promise<ArticleResponse> {
+    return this.articles.create(user, dto);
+  }
+
+  @Roles('editor', 'admin')
+  @Patch(':id')
+  update(@Param('id') id: string, @Body() dto: UpdateArticleDto): Promise<ArticleResponse> {
+    return this.articles.update(id, dto);
+  }
+
+  @Roles('editor', 'admin')
+  @Post(':id/publish')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ArticleResponse })
+  publish(@Param('id') id: string): Promise<ArticleResponse> {
+    return this.articles.publish(id);
+  }
+
+  @Roles('editor', 'admin')
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  remove(@Param('id') id: string): Promise<void> {
+    return this.articles.remove(id);
+  }
+}
