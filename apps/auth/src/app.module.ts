@@ -30,9 +30,7 @@ import { UsersModule } from './users/users.module';
     }),
     // auth verifies its own tokens with the keys it holds, not over HTTP from itself. Not a
     // global guard while the platform's /health and /metrics carry no @Public(): Consul and
-    // Prometheus send no token. UsersController applies JwtAuthGuard itself.
     AuthModule.forRootAsync({
-      globalGuard: false,
       imports: [KeysModule],
       inject: [KeyStore, APP_CONFIG],
       useFactory: (keys: KeyStore, config: AuthConfig) => ({

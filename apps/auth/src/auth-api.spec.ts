@@ -37,11 +37,8 @@ describe('auth API: validation and auth errors', () => {
 
     @Module({
       imports: [
-        // As in AppModule: guarded per controller, not globally.
-        AuthModule.forRoot(
-          { keys: issuer.keys, issuer: issuer.issuer, audience: issuer.audience },
-          { globalGuard: false },
-        ),
+        // As in AppModule: the guard is global and public routes opt out with @Public().
+        AuthModule.forRoot({ keys: issuer.keys, issuer: issuer.issuer, audience: issuer.audience }),
       ],
       controllers: [UsersController, SessionsController, KeysController],
       providers: [

@@ -28,9 +28,7 @@ import { PostsModule } from './posts/posts.module';
       }),
     }),
     // Not a global guard while the platform's /health and /metrics carry no @Public(): Consul
-    // and Prometheus send no token. The controllers apply JwtAuthGuard themselves.
     AuthModule.forRootAsync({
-      globalGuard: false,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => authOptionsFromConfig(config),
     }),

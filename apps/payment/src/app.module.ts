@@ -30,9 +30,7 @@ import { WalletsModule } from './wallets/wallets.module';
       }),
     }),
     // Not a global guard: the platform's /health and /metrics routes carry no @Public() yet, and
-    // Consul and Prometheus send no token. Every controller of this app applies JwtAuthGuard.
     AuthModule.forRootAsync({
-      globalGuard: false,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => authOptionsFromConfig(config),
     }),

@@ -33,9 +33,7 @@ import { ViewsModule } from './views/views.module';
       }),
     }),
     // Not a global guard: the platform's /health and /metrics routes carry no @Public() yet, and
-    // Consul and Prometheus send no token. Every controller of this app applies JwtAuthGuard.
     AuthModule.forRootAsync({
-      globalGuard: false,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => authOptionsFromConfig(config),
     }),

@@ -8,17 +8,15 @@ import {
   ParseUUIDPipe,
   Post,
   Put,
-  UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, JwtAuthGuard, Public, Roles, type AuthUser } from '@lib/platform';
+import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
 import { SetRolesDto, SignupDto, UserResponse } from './users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller('api/auth')
-@UseGuards(JwtAuthGuard)
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 

