@@ -3,6 +3,8 @@ export * from './bootstrap/platform.module';
 export * from './bootstrap/tokens';
 export * from './config/config';
 export * from './consul/consul-registration';
+export * from './consul/consul-watcher';
+export * from './consul/service-instance';
 export * from './context/request-context';
 export * from './database/mongo.module';
 export * from './database/postgres.module';

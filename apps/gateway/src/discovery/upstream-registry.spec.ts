@@ -1,5 +1,5 @@
 import { UpstreamRegistry } from './upstream-registry';
-import type { ServiceInstance } from './service-instance';
+import type { ServiceInstance } from '@lib/platform';
 
 const instance = (id: string, port: number): ServiceInstance => ({
   id,

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import type { ServiceInstance } from './service-instance';
+import type { ServiceInstance } from '@lib/platform';
 
 export interface PoolOptions {
   /** Upper bound on open connections to one instance. */

@@ -6,7 +6,7 @@ import { createPlatformApp, MetricsService, TestTokenIssuer } from '@lib/platfor
 import { startEchoUpstream, type Echo, type EchoUpstream } from '../../test/support/echo-upstream';
 import { gatewayConfigSchema } from '../config';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
-import type { ServiceInstance } from '../discovery/service-instance';
+import type { ServiceInstance } from '@lib/platform';
 import type { RouteDefinition } from '../routing/route-table';
 import { ProxyModule } from './proxy.module';
 
