@@ -20,6 +20,10 @@ function boundaries(inTests) {
         onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', ...testing],
       },
       {
+        sourceTag: 'type:e2e',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:testing', 'type:tool'],
+      },
+      {
         sourceTag: 'type:tool',
         onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing', 'type:tool'],
       },

@@ -6,22 +6,27 @@ export interface AppSpec {
   env: Record<string, string>;
 }
 
-const port = (name: string, fallback: number): number =>
+type PortOf = (name: string, fallback: number) => number;
+
+const envPort: PortOf = (name, fallback) =>
   Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
 
-const authPort = port('auth', 3001);
+/**
+ * The apps in start order: auth first because the others fetch its JWKS, the gateway last.
+ * `portOf` lets a second copy of the platform (the end-to-end tests) run beside `npm start`.
+ */
+export function appSpecs(portOf: PortOf = envPort): AppSpec[] {
+  const authPort = portOf('auth', 3001);
+  // Where token-verifying apps fetch auth's public keys (issuer and audience keep their defaults).
+  const tokenEnv = { JWKS_URL: `http://127.0.0.1:${authPort}/api/auth/.well-known/jwks.json` };
+  return [
+    { name: 'auth', port: authPort, env: { ...tokenEnv } },
+    { name: 'webtoon', port: portOf('webtoon', 3002), env: { ...tokenEnv, SEED_DATA: 'true' } },
+    { name: 'payment', port: portOf('payment', 3003), env: { ...tokenEnv } },
+    { name: 'news', port: portOf('news', 3004), env: { ...tokenEnv } },
+    { name: 'blog', port: portOf('blog', 3005), env: { ...tokenEnv } },
+    { name: 'gateway', port: portOf('gateway', 8080), env: { ...tokenEnv } },
+  ];
+}
 
-/** Where token-verifying apps fetch auth's public keys (issuer and audience keep their defaults). */
-const tokenEnv = {
-  JWKS_URL: `http://127.0.0.1:${authPort}/api/auth/.well-known/jwks.json`,
-};
-
-// Started in this order: auth first because the others fetch its JWKS; the gateway last.
-export const APPS: AppSpec[] = [
-  { name: 'auth', port: authPort, env: { ...tokenEnv } },
-  { name: 'webtoon', port: port('webtoon', 3002), env: { ...tokenEnv, SEED_DATA: 'true' } },
-  { name: 'payment', port: port('payment', 3003), env: { ...tokenEnv } },
-  { name: 'news', port: port('news', 3004), env: { ...tokenEnv } },
-  { name: 'blog', port: port('blog', 3005), env: { ...tokenEnv } },
-  { name: 'gateway', port: port('gateway', 8080), env: { ...tokenEnv } },
-];
+export const APPS = appSpecs();
