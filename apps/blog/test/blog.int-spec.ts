@@ -7,7 +7,7 @@ import type { Db } from 'mongodb';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
-import { envelope, JwksStub, KafkaProbe } from './support/test-platform';
+import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 /** Topics and the consumer group of these tests, apart from a running platform's. */
 const PREFIX = 'it-blog.';
@@ -24,7 +24,7 @@ interface TestUser {
  */
 describe('blog service (MongoDB + Kafka)', () => {
   const run = randomUUID().slice(0, 8);
-  let jwks: JwksStub;
+  let jwks: JwksServer;
   let probe: KafkaProbe;
   let app: NestFastifyApplication;
   let db: Db;
@@ -37,7 +37,7 @@ describe('blog service (MongoDB + Kafka)', () => {
     const id = `${label}-${run}-${randomUUID().slice(0, 6)}`;
     const name = `${label} ${run}`;
     await probe.send(
-      envelope(
+      testEnvelope(
         'auth.user.registered.v1',
         {
           userId: id,
@@ -46,7 +46,7 @@ describe('blog service (MongoDB + Kafka)', () => {
           roles,
           registeredAt: new Date().toISOString(),
         },
-        'auth',
+        { source: 'auth' },
       ),
     );
     return { id, name, token: await jwks.issuer.sign(id, { roles }) };
@@ -88,7 +88,7 @@ describe('blog service (MongoDB + Kafka)', () => {
   };
 
   beforeAll(async () => {
-    jwks = await JwksStub.start();
+    jwks = await JwksServer.start();
     app = await createPlatformApp({
       name: 'blog',
       module: AppModule,
@@ -276,10 +276,10 @@ describe('blog service (MongoDB + Kafka)', () => {
       await postWhen(post.id, (p) => p.author.displayName === leaving.name);
 
       await probe.send(
-        envelope(
+        testEnvelope(
           'auth.user.deleted.v1',
           { userId: leaving.id, deletedAt: new Date().toISOString() },
-          'auth',
+          { source: 'auth' },
         ),
       );
 
@@ -321,7 +321,7 @@ describe('blog service (MongoDB + Kafka)', () => {
       ).toBe(403);
 
       // A replayed registration does not bring the name back.
-      const replay = envelope(
+      const replay = testEnvelope(
         'auth.user.registered.v1',
         {
           userId: leaving.id,
@@ -330,7 +330,7 @@ describe('blog service (MongoDB + Kafka)', () => {
           roles: ['reader'],
           registeredAt: new Date().toISOString(),
         },
-        'auth',
+        { source: 'auth' },
       );
       await probe.send(replay);
       await waitFor(async () => {

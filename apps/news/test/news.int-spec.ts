@@ -8,7 +8,7 @@ import request from 'supertest';
 import { episodeArticleId } from '../src/articles/articles.service';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
-import { envelope, JwksStub, KafkaProbe } from './support/test-platform';
+import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 /** Topics and the consumer group of these tests, apart from a running platform's. */
 const PREFIX = 'it-news.';
@@ -21,7 +21,7 @@ const PREFIX = 'it-news.';
 describe('news service (MongoDB + Kafka)', () => {
   const run = randomUUID().slice(0, 8);
   const category = `it-${run}`;
-  let jwks: JwksStub;
+  let jwks: JwksServer;
   let probe: KafkaProbe;
   let app: NestFastifyApplication;
   let db: Db;
@@ -42,7 +42,7 @@ describe('news service (MongoDB + Kafka)', () => {
   const published = () => probe.received as EventEnvelope<'news.article.published.v1'>[];
 
   beforeAll(async () => {
-    jwks = await JwksStub.start();
+    jwks = await JwksServer.start();
     app = await createPlatformApp({
       name: 'news',
       module: AppModule,
@@ -300,8 +300,8 @@ describe('news service (MongoDB + Kafka)', () => {
         priceCoins: 3,
         publishedAt: new Date().toISOString(),
       };
-      const first = envelope('webtoon.episode.published.v1', data, 'webtoon');
-      const second = envelope('webtoon.episode.published.v1', data, 'webtoon');
+      const first = testEnvelope('webtoon.episode.published.v1', data, { source: 'webtoon' });
+      const second = testEnvelope('webtoon.episode.published.v1', data, { source: 'webtoon' });
       // The same event delivered twice, then a second event for the same episode.
       await probe.send(first);
       await probe.send(first);

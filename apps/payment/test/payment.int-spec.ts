@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AnyEventEnvelope } from '@lib/contracts';
-import { createPlatformApp, type TestTokenIssuer } from '@lib/platform';
+import { createPlatformApp } from '@lib/platform';
 import { waitFor } from '@lib/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import request from 'supertest';
@@ -10,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
 import { DECLINING_TEST_CARD } from '../src/top-ups/card-provider';
-import { envelope, startJwks, TestPublisher } from './support/test-kit';
+import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 /**
  * payment over HTTP and Kafka against the dev stack. Topics carry a per-run prefix, so the
@@ -24,8 +23,8 @@ describe('payment service (PostgreSQL + Kafka)', () => {
   const brokers = process.env.KAFKA_BROKERS!.split(',');
   let app: NestFastifyApplication;
   let db: DataSource;
-  let jwks: { issuer: TestTokenIssuer; url: string; server: Server };
-  let publisher: TestPublisher;
+  let jwks: JwksServer;
+  let publisher: KafkaProbe;
   let consumer: Consumer;
   const seen: AnyEventEnvelope[] = [];
 
@@ -35,7 +34,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
   async function registeredUser(): Promise<string> {
     const userId = randomUUID();
     await publisher.send(
-      envelope('auth.user.registered.v1', {
+      testEnvelope('auth.user.registered.v1', {
         userId,
         email: `${userId}@example.com`,
         displayName: 'Reader',
@@ -63,7 +62,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
     );
 
   beforeAll(async () => {
-    jwks = await startJwks();
+    jwks = await JwksServer.start();
     app = await createPlatformApp({
       name: 'payment',
       module: AppModule,
@@ -81,7 +80,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
       },
     });
     db = app.get(DataSource);
-    publisher = new TestPublisher(brokers, prefix);
+    publisher = new KafkaProbe(brokers, prefix);
     await publisher.connect();
     consumer = new Kafka({ clientId: `it-${run}`, brokers, logLevel: logLevel.NOTHING }).consumer({
       groupId: `it-payment-observer-${run}`,
@@ -100,10 +99,9 @@ describe('payment service (PostgreSQL + Kafka)', () => {
 
   afterAll(async () => {
     await consumer?.disconnect();
-    await publisher?.disconnect();
+    await publisher?.stop();
     await app?.close();
-    jwks?.server.closeAllConnections();
-    jwks?.server.close();
+    await jwks?.stop();
   });
 
   it('opens a wallet with the signup bonus, booked in the ledger, and announces it', async () => {
@@ -218,7 +216,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
 
   it('settles a purchase once: debit or decline, never twice, never below zero', async () => {
     const userId = await registeredUser();
-    const paid = envelope('webtoon.purchase.requested.v1', {
+    const paid = testEnvelope('webtoon.purchase.requested.v1', {
       purchaseId: randomUUID(),
       userId,
       webtoonId: randomUUID(),
@@ -226,13 +224,13 @@ describe('payment service (PostgreSQL + Kafka)', () => {
       priceCoins: 60,
     });
     // The same event delivered twice, and the same purchase asked for again in a new event.
-    const repeatedPurchase = envelope('webtoon.purchase.requested.v1', paid.data);
+    const repeatedPurchase = testEnvelope('webtoon.purchase.requested.v1', paid.data);
     await publisher.send(paid, paid, repeatedPurchase);
     const succeeded = await outcome(paid.data.purchaseId);
     expect(succeeded.type).toBe('payment.purchase.succeeded.v1');
     expect(succeeded.data).toMatchObject({ amountCoins: 60, balanceAfter: 40 });
 
-    const tooDear = envelope('webtoon.purchase.requested.v1', {
+    const tooDear = testEnvelope('webtoon.purchase.requested.v1', {
       ...paid.data,
       purchaseId: randomUUID(),
       priceCoins: 41,
@@ -242,7 +240,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
     expect(declined.type).toBe('payment.purchase.declined.v1');
     expect(declined.data).toMatchObject({ reason: 'INSUFFICIENT_FUNDS', amountCoins: 41 });
 
-    const nobody = envelope('webtoon.purchase.requested.v1', {
+    const nobody = testEnvelope('webtoon.purchase.requested.v1', {
       ...paid.data,
       userId: randomUUID(),
       purchaseId: randomUUID(),
@@ -319,7 +317,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
   it('closes the wallet when the account is deleted: no more top-ups or debits', async () => {
     const userId = await registeredUser();
     await publisher.send(
-      envelope('auth.user.deleted.v1', { userId, deletedAt: new Date().toISOString() }),
+      testEnvelope('auth.user.deleted.v1', { userId, deletedAt: new Date().toISOString() }),
     );
     const auth = await bearer(userId);
     await waitFor(async () => {
@@ -332,7 +330,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
       .set('idempotency-key', `closed-${randomUUID()}`)
       .send({ amount: 10 });
     expect(topUp.status).toBe(409);
-    const purchase = envelope('webtoon.purchase.requested.v1', {
+    const purchase = testEnvelope('webtoon.purchase.requested.v1', {
       purchaseId: randomUUID(),
       userId,
       webtoonId: randomUUID(),

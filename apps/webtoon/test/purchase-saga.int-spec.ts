@@ -1,10 +1,9 @@
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AnyEventEnvelope } from '@lib/contracts';
-import { createPlatformApp, type TestTokenIssuer } from '@lib/platform';
+import { createPlatformApp } from '@lib/platform';
 import { waitFor } from '@lib/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import request from 'supertest';
@@ -12,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
 import { PaymentProcess } from './support/payment-process';
-import { envelope, startJwks, TestPublisher } from './support/test-kit';
+import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 jest.setTimeout(120_000);
 
@@ -28,8 +27,8 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
   let webtoon: NestFastifyApplication;
   let payment: PaymentProcess;
   let paymentUrl: string;
-  let jwks: { issuer: TestTokenIssuer; url: string; server: Server };
-  let publisher: TestPublisher;
+  let jwks: JwksServer;
+  let publisher: KafkaProbe;
   let observer: Consumer;
   const seen: AnyEventEnvelope[] = [];
 
@@ -55,7 +54,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
   async function signUp(bonusTopUp = 0): Promise<string> {
     const userId = randomUUID();
     await publisher.send(
-      envelope('auth.user.registered.v1', {
+      testEnvelope('auth.user.registered.v1', {
         userId,
         email: `${userId}@example.com`,
         displayName: 'Reader',
@@ -117,7 +116,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
 
   beforeAll(async () => {
     execSync('npx nx run payment:build', { cwd: resolve(__dirname, '../../..'), stdio: 'ignore' });
-    jwks = await startJwks();
+    jwks = await JwksServer.start();
     const env = {
       ...process.env,
       LOG_LEVEL: 'warn',
@@ -135,7 +134,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
       configSchema,
       env: { ...env, PORT: '0', CONSUL_REGISTER: 'false' },
     });
-    publisher = new TestPublisher(brokers, prefix);
+    publisher = new KafkaProbe(brokers, prefix);
     await publisher.connect();
     observer = new Kafka({ clientId: `it-${run}`, brokers, logLevel: logLevel.NOTHING }).consumer({
       groupId: `it-saga-observer-${run}`,
@@ -154,11 +153,10 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
 
   afterAll(async () => {
     await observer?.disconnect();
-    await publisher?.disconnect();
+    await publisher?.stop();
     await webtoon?.close();
     await payment?.stop();
-    jwks?.server.closeAllConnections();
-    jwks?.server.close();
+    await jwks?.stop();
   });
 
   it('happy path: 402 before, 202 pending, debited once, completed, 200 after, 409 to buy again', async () => {
@@ -250,7 +248,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
       requested,
       succeeded,
       requested,
-      envelope('webtoon.purchase.requested.v1', requested.data as never),
+      testEnvelope('webtoon.purchase.requested.v1', requested.data as never),
     );
     await waitFor(
       async () => (ofPurchase('payment.purchase.succeeded.v1').length >= 2 ? true : undefined),

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AnyEventEnvelope } from '@lib/contracts';
-import { createPlatformApp, OutboxPublisher, type TestTokenIssuer } from '@lib/platform';
+import { createPlatformApp, OutboxPublisher } from '@lib/platform';
 import { waitFor } from '@lib/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import request from 'supertest';
@@ -14,7 +13,7 @@ import { SEED_SERIES } from '../src/seed/seed-data';
 import { seedCatalogue } from '../src/seed/seeder';
 import { SeriesRepository } from '../src/series/series.repository';
 import { ViewCounter } from '../src/views/view-counter';
-import { envelope, startJwks, TestPublisher } from './support/test-kit';
+import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 jest.setTimeout(60_000);
 
@@ -28,8 +27,8 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
   const brokers = process.env.KAFKA_BROKERS!.split(',');
   let app: NestFastifyApplication;
   let db: DataSource;
-  let jwks: { issuer: TestTokenIssuer; url: string; server: Server };
-  let publisher: TestPublisher;
+  let jwks: JwksServer;
+  let publisher: KafkaProbe;
   let consumer: Consumer;
   const seen: AnyEventEnvelope[] = [];
 
@@ -59,7 +58,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
   }
 
   beforeAll(async () => {
-    jwks = await startJwks();
+    jwks = await JwksServer.start();
     app = await createPlatformApp({
       name: 'webtoon',
       module: AppModule,
@@ -78,7 +77,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
       },
     });
     db = app.get(DataSource);
-    publisher = new TestPublisher(brokers, prefix);
+    publisher = new KafkaProbe(brokers, prefix);
     await publisher.connect();
     consumer = new Kafka({ clientId: `it-${run}`, brokers, logLevel: logLevel.NOTHING }).consumer({
       groupId: `it-webtoon-observer-${run}`,
@@ -97,10 +96,9 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
 
   afterAll(async () => {
     await consumer?.disconnect();
-    await publisher?.disconnect();
+    await publisher?.stop();
     await app?.close();
-    jwks?.server.closeAllConnections();
-    jwks?.server.close();
+    await jwks?.stop();
   });
 
   it('serves the seed catalogue, and seeding again adds nothing', async () => {
@@ -337,7 +335,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
     expect(other.status).toBe(404);
 
     // Payment's answer, delivered twice with the same id and once more with a new id.
-    const succeeded = envelope('payment.purchase.succeeded.v1', {
+    const succeeded = testEnvelope('payment.purchase.succeeded.v1', {
       purchaseId,
       userId: reader,
       amountCoins: 5,
@@ -347,7 +345,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
     await publisher.send(
       succeeded,
       succeeded,
-      envelope('payment.purchase.succeeded.v1', succeeded.data),
+      testEnvelope('payment.purchase.succeeded.v1', succeeded.data),
     );
     const done = await waitFor(async () => {
       const res = await http()
@@ -366,7 +364,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
     expect(again.body).toMatchObject({ purchaseId, status: 'completed' });
     // A late decline for a completed purchase changes nothing.
     await publisher.send(
-      envelope('payment.purchase.declined.v1', {
+      testEnvelope('payment.purchase.declined.v1', {
         purchaseId,
         userId: reader,
         amountCoins: 5,
@@ -399,7 +397,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
       .set('authorization', auth)
       .set('idempotency-key', `d-${randomUUID()}`);
     await publisher.send(
-      envelope('payment.purchase.declined.v1', {
+      testEnvelope('payment.purchase.declined.v1', {
         purchaseId: first.body.purchaseId,
         userId: reader,
         amountCoins: 7,

@@ -1,0 +1,6 @@
+// Test helpers for apps built on the platform (import from '@lib/platform/testing', in tests
+// only): a JWKS endpoint for tokens, a Kafka peer, and event envelopes.
+export * from './jwks-server';
+export * from './kafka-probe';
+export * from './test-envelope';
+export { TestTokenIssuer } from '../auth/test-token-issuer';
