@@ -201,7 +201,7 @@ describe('blog service (MongoDB + Kafka)', () => {
       expect(newest.slice(0, 3)).toEqual([...ids].reverse());
 
       for (const query of [
-        { limit: 51 },
+        { limit: 101 },
         { limit: 0 },
         { page: -1 },
         { page: 'x' },

@@ -11,8 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public, type AuthUser } from '@lib/platform';
-import { PageQueryDto } from '../common/page.dto';
+import { CurrentUser, PageQueryDto, Public, type AuthUser } from '@lib/platform';
 import { CommentBodyDto, CommentPageResponse, CommentResponse } from './posts.dto';
 import { CommentsService } from './comments.service';
 

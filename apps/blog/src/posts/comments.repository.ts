@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { MONGO_DB, type MongoEventTx } from '@lib/platform';
-import { ensureIndexes } from '../common/indexes';
+import { ensureIndexes, MONGO_DB, type MongoEventTx } from '@lib/platform';
 import type { Db, ObjectId } from 'mongodb';
 import { COMMENTS, type CommentDocument } from './posts.entity';
 

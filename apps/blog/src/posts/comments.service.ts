@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type AuthUser } from '@lib/platform';
+import { DomainError, Page, PageQueryDto, parseObjectId, type AuthUser } from '@lib/platform';
 import { ObjectId } from 'mongodb';
 import { AuthorsService } from '../authors/authors.service';
-import { parseObjectId } from '../common/object-id';
-import type { Page, PageQueryDto } from '../common/page.dto';
 import { CommentsRepository } from './comments.repository';
 import { assertMayChange } from './moderation';
 import type { CommentBodyDto, CommentResponse } from './posts.dto';

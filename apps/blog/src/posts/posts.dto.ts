@@ -9,7 +9,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import type { Page } from '../common/page.dto';
+import { Page } from '@lib/platform';
 
 /** Lower-case slugs: matched exactly, never as patterns. */
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -1,6 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { MONGO_DB, MongoOutbox, type MongoEventTx, type OutboxEntry } from '@lib/platform';
-import { ensureIndexes } from '../common/indexes';
+import {
+  ensureIndexes,
+  MONGO_DB,
+  MongoOutbox,
+  type MongoEventTx,
+  type OutboxEntry,
+} from '@lib/platform';
 import type { Db, ObjectId } from 'mongodb';
 import { POSTS, type LivePost, type PostDocument } from './posts.entity';
 

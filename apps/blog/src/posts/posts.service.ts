@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, MongoOutbox, type AuthUser } from '@lib/platform';
+import {
+  DomainError,
+  MongoOutbox,
+  Page,
+  PageQueryDto,
+  parseObjectId,
+  type AuthUser,
+} from '@lib/platform';
 import { ObjectId } from 'mongodb';
 import type { AuthorView } from '../authors/authors.entity';
 import { AuthorsService } from '../authors/authors.service';
-import { parseObjectId } from '../common/object-id';
-import type { Page, PageQueryDto } from '../common/page.dto';
 import { CommentsRepository } from './comments.repository';
 import { assertMayChange } from './moderation';
 import type {

@@ -12,8 +12,8 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { PageQueryDto, type Page } from '../common/page.dto';
 import { ARTICLE_STATUSES, type ArticleStatus } from './articles.entity';
+import { Page, PageQueryDto } from '@lib/platform';
 
 /** Lower-case slugs: they appear in URLs and are matched exactly, never as patterns. */
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
+  ensureIndexes,
   MONGO_DB,
   MongoOutbox,
   type ApplyOutcome,
   type MongoEventTx,
   type OutboxEntry,
 } from '@lib/platform';
-import { ensureIndexes } from '../common/indexes';
 import type { Db, Filter, ObjectId } from 'mongodb';
 import { ARTICLES, type ArticleDocument, type ArticleStatus } from './articles.entity';
 

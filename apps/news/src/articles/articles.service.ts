@@ -4,13 +4,13 @@ import type { EventEnvelope } from '@lib/contracts';
 import {
   DomainError,
   MongoOutbox,
+  Page,
+  parseObjectId,
   type AuthUser,
   type MongoEventTx,
   type OutboxEntry,
 } from '@lib/platform';
 import { ObjectId } from 'mongodb';
-import { parseObjectId } from '../common/object-id';
-import type { Page } from '../common/page.dto';
 import type {
   ArticleResponse,
   CreateArticleDto,

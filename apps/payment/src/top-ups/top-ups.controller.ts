@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '@lib/platform';
-import { IdempotencyKey } from '../common/idempotency-key';
+import { CurrentUser, IdempotencyKey, type AuthUser } from '@lib/platform';
 import { TopUpDto, TopUpRequest } from './top-ups.dto';
 import { TopUpsService } from './top-ups.service';
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, DomainError, OutboxPublisher } from '@lib/platform';
+import { APP_CONFIG, DomainError, OutboxPublisher, requestHash } from '@lib/platform';
 import { DataSource } from 'typeorm';
-import { requestHash } from '../common/idempotency-key';
 import type { AppConfig } from '../config';
 import { LedgerRepository } from '../wallets/ledger.repository';
 import { walletNotFound } from '../wallets/wallets.service';

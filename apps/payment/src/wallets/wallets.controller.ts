@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '@lib/platform';
-import { PageQuery } from '../common/paging.dto';
+import { CurrentUser, PageQueryDto, type AuthUser } from '@lib/platform';
 import { TransactionPageDto, WalletDto } from './wallets.dto';
 import { WalletsService } from './wallets.service';
 
@@ -22,7 +21,7 @@ export class WalletsController {
   @ApiOkResponse({ type: TransactionPageDto })
   transactions(
     @CurrentUser() user: AuthUser,
-    @Query() paging: PageQuery,
+    @Query() paging: PageQueryDto,
   ): Promise<TransactionPageDto> {
     return this.wallets.transactions(user.id, paging);
   }

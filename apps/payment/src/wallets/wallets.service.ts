@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@lib/platform';
+import { DomainError, PageQueryDto } from '@lib/platform';
 import { DataSource } from 'typeorm';
-import type { PageQuery } from '../common/paging.dto';
 import { LedgerRepository, type WalletRow } from './ledger.repository';
 import type { TransactionPageDto, WalletDto } from './wallets.dto';
 
@@ -36,7 +35,7 @@ export class WalletsService {
     return toWalletDto(wallet);
   }
 
-  async transactions(userId: string, paging: PageQuery): Promise<TransactionPageDto> {
+  async transactions(userId: string, paging: PageQueryDto): Promise<TransactionPageDto> {
     const wallet = await this.ledger.findWallet(this.dataSource.manager, userId);
     if (!wallet) throw walletNotFound();
     const { items, total } = await this.ledger.lines(

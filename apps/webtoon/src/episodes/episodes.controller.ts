@@ -6,9 +6,8 @@ import {
   ApiPaymentRequiredResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
+import { CurrentUser, PageQueryDto, Public, Roles, type AuthUser } from '@lib/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PageQuery } from '../common/paging.dto';
 import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
 import { assertEpisodeNo, episodeNoParam, uuidParam } from '../common/uuid-param';
@@ -29,7 +28,7 @@ export class EpisodesController {
   @ApiOkResponse({ type: EpisodePageDto })
   async list(
     @Param('id', uuidParam) id: string,
-    @Query() paging: PageQuery,
+    @Query() paging: PageQueryDto,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {

@@ -6,9 +6,8 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '@lib/platform';
+import { CurrentUser, IdempotencyKey, type AuthUser } from '@lib/platform';
 import type { FastifyReply } from 'fastify';
-import { IdempotencyKey } from '../common/idempotency-key';
 import { assertEpisodeNo, episodeNoParam, uuidParam } from '../common/uuid-param';
 import { PurchaseDto } from './purchases.dto';
 import { PurchasesService } from './purchases.service';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { DomainError } from '@lib/platform';
+import { DomainError } from '../errors/domain-error';
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 

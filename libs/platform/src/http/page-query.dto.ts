@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-export const MAX_PAGE_SIZE = 50;
-/** Deep pages cost a skip over every earlier document; nobody reads 1000 pages back. */
+export const MAX_PAGE_SIZE = 100;
+/** Deep pages cost a skip over every earlier row; nobody reads 1000 pages back. */
 export const MAX_PAGE = 1000;
 
 /** `?page=&limit=`, 1-based, bounded so no request can ask for an unbounded scan. */
