@@ -1,0 +1,18 @@
+import { readStackEnv as readEnvFile, type StackEnv } from './env';
+import { up } from './stack';
+
+export type { StackEnv } from './env';
+export { down, status, up } from './stack';
+
+/**
+ * Brings the dev stack up unless it is already running and healthy (then this takes
+ * about a second), and returns its settings. For jest globalSetup and scripts.
+ */
+export function ensureStack(opts: { quiet?: boolean } = {}): Promise<StackEnv> {
+  return up(opts);
+}
+
+/** The settings of the last successful `up`, from .devstack/stack.env. */
+export function readStackEnv(): StackEnv {
+  return readEnvFile();
+}
