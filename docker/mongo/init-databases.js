@@ -4,5 +4,9 @@ for (const [name, password] of [
   ['news', process.env.NEWS_DB_PASSWORD],
   ['blog', process.env.BLOG_DB_PASSWORD],
 ]) {
-  db.getSiblingDB(name).createUser({ user: name, pwd: password, roles: [{ role: 'readWrite', db: name }] });
+  db.getSiblingDB(name).createUser({
+    user: name,
+    pwd: password,
+    roles: [{ role: 'readWrite', db: name }],
+  });
 }
