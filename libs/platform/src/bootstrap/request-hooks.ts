@@ -29,7 +29,10 @@ export function installRequestHooks(
     request[startedAt] = performance.now();
     void reply.header(REQUEST_ID_HEADER, request.id);
     runWithRequestId(String(request.id), () => {
-      request[contextResource] = new AsyncResource('platform.request');
+      // Only a request with a body resumes from socket events later; most reads have none.
+      if (request.headers['content-length'] || request.headers['transfer-encoding']) {
+        request[contextResource] = new AsyncResource('platform.request');
+      }
       done();
     });
   });
