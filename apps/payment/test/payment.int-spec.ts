@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AnyEventEnvelope } from '@lib/contracts';
 import { createPlatformApp } from '@lib/platform';
 import { waitFor } from '@lib/testing';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -25,8 +23,6 @@ describe('payment service (PostgreSQL + Kafka)', () => {
   let db: DataSource;
   let jwks: JwksServer;
   let publisher: KafkaProbe;
-  let consumer: Consumer;
-  const seen: AnyEventEnvelope[] = [];
 
   const http = () => request(app.getHttpServer());
   const bearer = async (userId: string) => `Bearer ${await jwks.issuer.sign(userId)}`;
@@ -53,7 +49,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
   const outcome = (purchaseId: string) =>
     waitFor(
       async () =>
-        seen.find(
+        publisher.received.find(
           (e) =>
             e.type.startsWith('payment.purchase.') &&
             (e.data as { purchaseId: string }).purchaseId === purchaseId,
@@ -73,32 +69,17 @@ describe('payment service (PostgreSQL + Kafka)', () => {
         LOG_LEVEL: 'warn',
         CONSUL_REGISTER: 'false',
         KAFKA_TOPIC_PREFIX: prefix,
-        JWKS_URL: jwks.url,
-        JWT_ISSUER: jwks.issuer.issuer,
-        JWT_AUDIENCE: jwks.issuer.audience,
+        ...jwks.env,
         SIGNUP_BONUS_COINS: '100',
       },
     });
     db = app.get(DataSource);
     publisher = new KafkaProbe(brokers, prefix);
     await publisher.connect();
-    consumer = new Kafka({ clientId: `it-${run}`, brokers, logLevel: logLevel.NOTHING }).consumer({
-      groupId: `it-payment-observer-${run}`,
-    });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: [`${prefix}payment.purchases`, `${prefix}payment.wallets`],
-      fromBeginning: true,
-    });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.push(JSON.parse(message.value!.toString()) as AnyEventEnvelope);
-      },
-    });
+    await publisher.listen('payment.purchases', 'payment.wallets');
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
     await publisher?.stop();
     await app?.close();
     await jwks?.stop();
@@ -121,7 +102,9 @@ describe('payment service (PostgreSQL + Kafka)', () => {
 
     const opened = await waitFor(
       async () =>
-        seen.find((e) => e.type === 'payment.wallet.opened.v1' && e.data.userId === userId),
+        publisher.received.find(
+          (e) => e.type === 'payment.wallet.opened.v1' && e.data.userId === userId,
+        ),
       30_000,
     );
     expect(opened.data).toMatchObject({ userId, balance: 100 });

@@ -2,10 +2,8 @@ import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AnyEventEnvelope } from '@lib/contracts';
 import { createPlatformApp } from '@lib/platform';
 import { waitFor } from '@lib/testing';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -29,8 +27,6 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
   let paymentUrl: string;
   let jwks: JwksServer;
   let publisher: KafkaProbe;
-  let observer: Consumer;
-  const seen: AnyEventEnvelope[] = [];
 
   const http = () => request(webtoon.getHttpServer());
   const bearer = async (userId: string, roles: ('reader' | 'author')[] = ['reader']) =>
@@ -121,9 +117,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
       ...process.env,
       LOG_LEVEL: 'warn',
       KAFKA_TOPIC_PREFIX: prefix,
-      JWKS_URL: jwks.url,
-      JWT_ISSUER: jwks.issuer.issuer,
-      JWT_AUDIENCE: jwks.issuer.audience,
+      ...jwks.env,
     };
     payment = new PaymentProcess({ ...env, SIGNUP_BONUS_COINS: '10' });
     paymentUrl = await payment.url;
@@ -136,23 +130,10 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
     });
     publisher = new KafkaProbe(brokers, prefix);
     await publisher.connect();
-    observer = new Kafka({ clientId: `it-${run}`, brokers, logLevel: logLevel.NOTHING }).consumer({
-      groupId: `it-saga-observer-${run}`,
-    });
-    await observer.connect();
-    await observer.subscribe({
-      topics: [`${prefix}webtoon.purchases`, `${prefix}payment.purchases`],
-      fromBeginning: true,
-    });
-    await observer.run({
-      eachMessage: async ({ message }) => {
-        seen.push(JSON.parse(message.value!.toString()) as AnyEventEnvelope);
-      },
-    });
+    await publisher.listen('webtoon.purchases', 'payment.purchases');
   });
 
   afterAll(async () => {
-    await observer?.disconnect();
     await publisher?.stop();
     await webtoon?.close();
     await payment?.stop();
@@ -229,7 +210,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
     const purchaseId: string = accepted.body.purchaseId;
     expect((await settled(userId, purchaseId)).status).toBe('completed');
     const ofPurchase = (type: string) =>
-      seen.filter(
+      publisher.received.filter(
         (e) => e.type === type && (e.data as { purchaseId: string }).purchaseId === purchaseId,
       );
     const requested = await waitFor(

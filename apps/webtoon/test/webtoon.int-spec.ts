@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AnyEventEnvelope } from '@lib/contracts';
 import { createPlatformApp, OutboxPublisher } from '@lib/platform';
 import { waitFor } from '@lib/testing';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -29,8 +27,6 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
   let db: DataSource;
   let jwks: JwksServer;
   let publisher: KafkaProbe;
-  let consumer: Consumer;
-  const seen: AnyEventEnvelope[] = [];
 
   const http = () => request(app.getHttpServer());
   const author = randomUUID();
@@ -69,9 +65,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
         LOG_LEVEL: 'warn',
         CONSUL_REGISTER: 'false',
         KAFKA_TOPIC_PREFIX: prefix,
-        JWKS_URL: jwks.url,
-        JWT_ISSUER: jwks.issuer.issuer,
-        JWT_AUDIENCE: jwks.issuer.audience,
+        ...jwks.env,
         SEED_DATA: 'true',
         VIEW_FLUSH_INTERVAL_MS: '60000',
       },
@@ -79,23 +73,10 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
     db = app.get(DataSource);
     publisher = new KafkaProbe(brokers, prefix);
     await publisher.connect();
-    consumer = new Kafka({ clientId: `it-${run}`, brokers, logLevel: logLevel.NOTHING }).consumer({
-      groupId: `it-webtoon-observer-${run}`,
-    });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: [`${prefix}webtoon.episodes`, `${prefix}webtoon.purchases`],
-      fromBeginning: true,
-    });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.push(JSON.parse(message.value!.toString()) as AnyEventEnvelope);
-      },
-    });
+    await publisher.listen('webtoon.episodes', 'webtoon.purchases');
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
     await publisher?.stop();
     await app?.close();
     await jwks?.stop();
@@ -157,7 +138,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
 
     const published = await waitFor(
       async () =>
-        seen.find(
+        publisher.received.find(
           (e) =>
             e.type === 'webtoon.episode.published.v1' &&
             e.data.webtoonId === seriesId &&
@@ -316,7 +297,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
     const purchaseId: string = first.body.purchaseId;
     const requested = await waitFor(
       async () =>
-        seen.find(
+        publisher.received.find(
           (e) => e.type === 'webtoon.purchase.requested.v1' && e.data.purchaseId === purchaseId,
         ),
       30_000,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { keyOf, topicOf, type EventEnvelope } from '@lib/contracts';
+import { keyOf, topicOf, type AnyEventEnvelope, type EventEnvelope } from '@lib/contracts';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 
 /**
@@ -8,7 +8,7 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
  * the same KAFKA_TOPIC_PREFIX the app under test was given, so test runs stay apart.
  */
 export class KafkaProbe {
-  readonly received: EventEnvelope[] = [];
+  readonly received: AnyEventEnvelope[] = [];
   private readonly kafka: Kafka;
   private producer?: Producer;
   private consumer?: Consumer;
@@ -33,14 +33,17 @@ export class KafkaProbe {
     return this.producer;
   }
 
-  /** Starts recording `topic` from its beginning (a fresh group, so nothing is missed). */
-  async listen(topic: string): Promise<void> {
+  /** Starts recording `topics` from their beginning (a fresh group, so nothing is missed). */
+  async listen(...topics: string[]): Promise<void> {
     this.consumer = this.kafka.consumer({ groupId: `probe-${randomUUID()}` });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: `${this.prefix}${topic}`, fromBeginning: true });
+    await this.consumer.subscribe({
+      topics: topics.map((topic) => `${this.prefix}${topic}`),
+      fromBeginning: true,
+    });
     await this.consumer.run({
       eachMessage: async ({ message }) => {
-        this.received.push(JSON.parse(message.value?.toString() ?? 'null') as EventEnvelope);
+        this.received.push(JSON.parse(message.value?.toString() ?? 'null') as AnyEventEnvelope);
       },
     });
   }
