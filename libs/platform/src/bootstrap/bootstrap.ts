@@ -12,7 +12,7 @@ import { ConsulRegistration } from '../consul/consul-registration';
 import { isAcceptableRequestId } from '../context/request-context';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { HealthRegistry } from '../health/health.registry';
-import { createLogger, PinoNestLogger } from '../logging/logger';
+import { createAccessLog, createLogger, PinoNestLogger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { PlatformModule } from './platform.module';
 import { installRequestHooks } from './request-hooks';
@@ -71,7 +71,12 @@ export async function createPlatformApp<C extends BaseConfig>(
 
   const fastify = app.getHttpAdapter().getInstance();
   const health = app.get(HealthRegistry);
-  installRequestHooks(fastify, app.get(MetricsService), logger, () => health.isDraining);
+  installRequestHooks(
+    fastify,
+    app.get(MetricsService),
+    createAccessLog(logger),
+    () => health.isDraining,
+  );
 
   await app.init();
   const document = SwaggerModule.createDocument(

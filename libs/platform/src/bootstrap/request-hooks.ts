@@ -1,9 +1,9 @@
 import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from '@lib/contracts';
 import { runWithRequestId } from '../context/request-context';
+import type { AccessEntry } from '../logging/logger';
 import type { MetricsService } from '../metrics/metrics.service';
 
 const contextResource = Symbol('contextResource');
@@ -22,7 +22,7 @@ const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 export function installRequestHooks(
   fastify: FastifyInstance,
   metrics: MetricsService,
-  logger: Logger,
+  accessLog: (entry: AccessEntry, quiet: boolean) => void,
   isDraining: () => boolean,
 ): void {
   fastify.addHook('onRequest', (request: TrackedRequest, reply, done) => {
@@ -58,15 +58,16 @@ export function installRequestHooks(
       { method: request.method, route, status_code: String(reply.statusCode) },
       seconds,
     );
-    const line = {
-      requestId: request.id,
-      method: request.method,
-      route,
-      status: reply.statusCode,
-      ms: Math.round(seconds * 1000 * 10) / 10,
-    };
-    if (QUIET_ROUTES.has(route)) logger.debug(line, 'request');
-    else logger.info(line, 'request');
+    accessLog(
+      {
+        requestId: String(request.id),
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(seconds * 10_000) / 10,
+      },
+      QUIET_ROUTES.has(route),
+    );
     request[contextResource]?.emitDestroy();
     done();
   });

@@ -1,26 +1,82 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 import { currentRequestId } from '../context/request-context';
 
+type SonicBoom = ReturnType<typeof pino.destination>;
+
 /**
- * One JSON logger per process; every line carries the app name and the current request id.
- * Lines are written asynchronously in batches (a synchronous write per access line costs the
- * gateway measurable throughput) and flushed when the process exits.
+ * Hands the lines logged during one turn of the event loop to the destination as one write.
+ * pino's asynchronous destination measures its pending buffer on every write; under load, while
+ * a write is in flight, that cost grows with the backlog and exceeded the cost of the line itself
+ * (an app writing one access line per request lost a third of its throughput to it).
  */
-export function createLogger(app: string, level: string): Logger {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  process.once('exit', () => {
+export class TurnBatchedStream implements DestinationStream {
+  private pending: string[] = [];
+
+  constructor(private readonly destination: Pick<SonicBoom, 'write' | 'flushSync'>) {}
+
+  write(line: string): void {
+    if (this.pending.push(line) === 1) setImmediate(this.flush);
+  }
+
+  readonly flush = (): void => {
+    if (this.pending.length === 0) return;
+    const chunk = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    this.pending = [];
+    this.destination.write(chunk);
+  };
+
+  /** Writes everything still pending before the process goes away. */
+  flushSync(): void {
+    this.flush();
+    this.destination.flushSync();
+  }
+}
+
+const flushedAtExit = new Set<TurnBatchedStream>();
+process.once('exit', () => {
+  for (const stream of flushedAtExit) {
     try {
-      destination.flushSync();
+      stream.flushSync();
     } catch {
       // Nothing more can be done for log lines at exit.
     }
-  });
+  }
+});
+
+let lastMillis = -1;
+let lastTime = '';
+
+/** pino's ISO time, formatted once per millisecond rather than once per line. */
+export function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastMillis = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
+
+/**
+ * One JSON logger per process; every line carries the app name and the current request id.
+ * Lines are written asynchronously, a turn's lines at a time, and flushed when the process exits.
+ */
+export function createLogger(
+  app: string,
+  level: string,
+  destination: Pick<SonicBoom, 'write' | 'flushSync'> = pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: 4096,
+  }),
+): Logger {
+  const stream = new TurnBatchedStream(destination);
+  flushedAtExit.add(stream);
   return pino(
     {
       level,
       base: { app },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
         const requestId = currentRequestId();
@@ -39,7 +95,7 @@ export function createLogger(app: string, level: string): Logger {
         censor: '[redacted]',
       },
     },
-    destination,
+    stream,
   );
 }
 
@@ -76,4 +132,32 @@ export class PinoNestLogger implements LoggerService {
       this.logger[level](fields, String(message));
     }
   }
+}
+
+/** What the access log records about one request. */
+export interface AccessEntry {
+  requestId: string;
+  method: string;
+  route: string;
+  status: number;
+  ms: number;
+}
+
+/**
+ * Writes the per-request access line: the same JSON that `logger.info(entry, 'request')` (or
+ * `debug` for `quiet` requests) writes, serialised by a fixed template rather than pino's generic
+ * walk over the object, because an app writes one per request. The template holds only the
+ * logger's bindings, the time and the entry (no mixin or redaction is needed on these fields).
+ */
+export function createAccessLog(logger: Logger): (entry: AccessEntry, quiet: boolean) => void {
+  const stream = (logger as Logger & Record<symbol, DestinationStream>)[pino.symbols.streamSym];
+  const bindings = JSON.stringify(logger.bindings()).slice(1, -1);
+  const tail = bindings ? `,${bindings}` : '';
+  return (entry, quiet) => {
+    const level = quiet ? 'debug' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
+    stream.write(
+      `{"level":"${level}"${isoTime()}${tail},"requestId":${JSON.stringify(entry.requestId)},"method":${JSON.stringify(entry.method)},"route":${JSON.stringify(entry.route)},"status":${entry.status},"ms":${entry.ms},"msg":"request"}\n`,
+    );
+  };
 }
