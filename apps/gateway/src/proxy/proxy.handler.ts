@@ -10,6 +10,7 @@ import type { RouteMatcher } from '../routing/route-matcher';
 import type { RouteDefinition } from '../routing/route-table';
 import type { GatewayMetrics } from './gateway-metrics';
 import { clientResponseHeaders, upstreamRequestHeaders } from './header-policy';
+import { exchange, UpstreamBodyError, type UpstreamResponse } from './upstream-exchange';
 
 export interface ProxyDependencies {
   matcher: RouteMatcher;
@@ -111,23 +112,10 @@ export class ProxyHandler {
     try {
       const response = await this.forward(route, request);
       healthy = response.statusCode < 500;
-      const length = Number(response.headers['content-length']);
-      // Small bodies (most JSON answers) are read whole and written with the headers in one
-      // go; piping them costs a stream per response and a syscall per chunk. Large or
-      // unsized bodies still stream, so memory stays bounded. Headers are set only once the
-      // body is in, so a body that fails leaves none of them on the error response.
-      if (length <= INLINE_BODY_BYTES) {
-        const body = await response.body.arrayBuffer().catch((error: unknown) => {
-          healthy = false;
-          throw bodyFailure(service, error);
-        });
-        return reply
-          .code(response.statusCode)
-          .headers(clientResponseHeaders(response.headers))
-          .send(Buffer.from(body));
-      }
-      void reply.code(response.statusCode).headers(clientResponseHeaders(response.headers));
-      return reply.send(response.body);
+      return reply
+        .code(response.statusCode)
+        .headers(clientResponseHeaders(response.headers))
+        .send(response.body);
     } finally {
       breaker?.record(healthy);
     }
@@ -136,10 +124,10 @@ export class ProxyHandler {
   private async forward(
     route: RouteDefinition,
     request: FastifyRequest,
-  ): Promise<Dispatcher.ResponseData> {
+  ): Promise<UpstreamResponse> {
     const { upstreams, metrics, logger } = this.deps;
     const service = route.service;
-    const options: Dispatcher.RequestOptions = {
+    const options: Dispatcher.DispatchOptions = {
       path: request.url,
       method: request.method as Dispatcher.HttpMethod,
       headers: upstreamRequestHeaders(request.headers, {
@@ -158,13 +146,16 @@ export class ProxyHandler {
       const started = performance.now();
       current.outstanding++;
       try {
-        const response = await current.pool.request(options);
+        // Small bodies (most JSON answers) come whole and go out with the headers in one write;
+        // larger or unsized ones stream, so memory stays bounded.
+        const response = await exchange(current.pool, options, INLINE_BODY_BYTES);
         metrics.upstreamDuration.observe(
           { service, status_code: String(response.statusCode) },
           (performance.now() - started) / 1000,
         );
         return response;
       } catch (error) {
+        if (error instanceof UpstreamBodyError) throw bodyFailure(service, error.cause);
         const failure = classify(error);
         if (failure === 'not-sent') upstreams.eject(current);
         const retry =
