@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  type OnModuleInit,
+  Param,
+  Post,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsInt, IsString, Min } from 'class-validator';
 import request from 'supertest';
@@ -6,6 +18,7 @@ import { baseConfigSchema } from '../config/config';
 import { currentRequestId } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
 import { createPlatformApp } from './bootstrap';
+import type { PlatformRouteConfig } from './request-hooks';
 
 class CreateThingDto {
   @IsString()
@@ -31,7 +44,24 @@ class ThingsController {
   }
 }
 
-@Module({ controllers: [ThingsController] })
+/** Routes on the raw Fastify instance, the way the gateway mounts its proxy. */
+@Injectable()
+class RawRoutes implements OnModuleInit {
+  constructor(@Inject(HttpAdapterHost) private readonly host: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
+    const handler = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return { requestId: currentRequestId() ?? null };
+    };
+    fastify.get('/raw/with-context', handler);
+    const config: PlatformRouteConfig = { requestContext: false };
+    fastify.get('/raw/without-context', { config }, handler);
+  }
+}
+
+@Module({ controllers: [ThingsController], providers: [RawRoutes] })
 class ThingsModule {}
 
 describe('an app built by createPlatformApp', () => {
@@ -105,6 +135,17 @@ describe('an app built by createPlatformApp', () => {
     const boom = await http().get('/things/boom');
     expect(boom.status).toBe(500);
     expect(JSON.stringify(boom.body)).not.toContain('db-7');
+  });
+
+  it('carries the request id through raw routes, unless a route opts out of the context', async () => {
+    const withContext = await http().get('/raw/with-context').set('x-request-id', 'raw-1');
+    expect(withContext.body).toEqual({ requestId: 'raw-1' });
+    const without = await http().get('/raw/without-context').set('x-request-id', 'raw-2');
+    expect(without.body).toEqual({ requestId: null });
+    // The id still goes out, and the request is still measured.
+    expect(without.headers['x-request-id']).toBe('raw-2');
+    const metrics = await http().get('/metrics');
+    expect(metrics.text).toMatch(/route="\/raw\/without-context",status_code="200"\} 1/);
   });
 
   it('makes a request id when the client sends none or an unsafe one', async () => {

@@ -6,6 +6,17 @@ import { runWithRequestId } from '../context/request-context';
 import type { AccessEntry } from '../logging/logger';
 import type { MetricsService } from '../metrics/metrics.service';
 
+/** Per-route settings for routes mounted on the raw Fastify instance (`config` of a route). */
+export interface PlatformRouteConfig {
+  /**
+   * `false`: the route's handler runs outside the request's async context, so logs written
+   * from it carry no request id unless they name it. On Node 20 the context costs a promise
+   * hook on every promise; a hot route that passes the id along itself (the gateway's proxy)
+   * can do without it.
+   */
+  requestContext?: boolean;
+}
+
 const contextResource = Symbol('contextResource');
 const startedAt = Symbol('startedAt');
 
@@ -28,6 +39,10 @@ export function installRequestHooks(
   fastify.addHook('onRequest', (request: TrackedRequest, reply, done) => {
     request[startedAt] = performance.now();
     void reply.header(REQUEST_ID_HEADER, request.id);
+    if ((request.routeOptions.config as PlatformRouteConfig).requestContext === false) {
+      done();
+      return;
+    }
     runWithRequestId(String(request.id), () => {
       // Only a request with a body resumes from socket events later; most reads have none.
       if (request.headers['content-length'] || request.headers['transfer-encoding']) {
