@@ -15,6 +15,7 @@ import {
   startConsul,
   startExpressGateway,
   startGateway,
+  startMinimalProxy,
   startNginx,
   startUpstream,
   type Target,
@@ -121,11 +122,18 @@ async function main(): Promise<void> {
     { name: 'upstream direct', target: upstream },
   ];
   const rows: Row[] = [];
+  /** Ratios taken within each round (both targets under the same machine weather), then the median. */
+  let pairedRatios: (numerator: string, denominator: string) => number | undefined = () =>
+    undefined;
   try {
     targets.push({ name: 'this gateway', target: await startGateway(consul.url, false) });
     targets.push({
       name: 'this gateway, access log on',
       target: await startGateway(consul.url, true),
+    });
+    targets.push({
+      name: 'minimal Fastify + undici proxy (no features)',
+      target: await startMinimalProxy(upstream.url),
     });
     targets.push({
       name: `express-gateway ${EXPRESS_GATEWAY_VERSION}`,
@@ -148,8 +156,14 @@ async function main(): Promise<void> {
       }
     }
     rows.push(...targets.map(({ name }, i) => summarise(name, samples[i])));
+    pairedRatios = (numerator, denominator) => {
+      const n = targets.findIndex(({ name }) => name.startsWith(numerator));
+      const d = targets.findIndex(({ name }) => name.startsWith(denominator));
+      if (n === -1 || d === -1) return undefined;
+      return median(samples[n].map((s, round) => s.rps / samples[d][round].rps));
+    };
   } finally {
-    for (const { target } of targets.reverse()) await target.stop();
+    for (const { target } of [...targets].reverse()) await target.stop();
     await consul.stop();
   }
 
@@ -176,12 +190,25 @@ async function main(): Promise<void> {
       `\nAdded p99 at ${rate} req/s: ${(ours.fixedP99 - direct.fixedP99).toFixed(1)} ms (goal ≤ 5 ms)`,
     );
   }
-  if (ours && eg)
-    console.log(`vs express-gateway: ${(ours.rps / eg.rps).toFixed(1)}× the req/s (goal ≥ 4×)`);
+  const paired = (numerator: string, denominator: string) => {
+    const ratio = pairedRatios(numerator, denominator);
+    return ratio === undefined ? '' : `; median of the per-round ratios ${ratio.toFixed(2)}`;
+  };
+  if (ours && eg) {
+    console.log(
+      `vs express-gateway: ${(ours.rps / eg.rps).toFixed(1)}× the req/s (goal ≥ 4×)${paired('this gateway', 'express')}`,
+    );
+  }
   if (ours && nginxRow) {
     console.log(
-      `vs nginx: ${Math.round((100 * ours.rps) / nginxRow.rps)}% of its req/s (goal ≥ 50%)`,
+      `vs nginx: ${Math.round((100 * ours.rps) / nginxRow.rps)}% of its req/s (goal ≥ 50%)${paired('this gateway', 'nginx')}`,
     );
+    const minimal = by('minimal');
+    if (minimal) {
+      console.log(
+        `minimal Node proxy vs nginx: ${Math.round((100 * minimal.rps) / nginxRow.rps)}%${paired('minimal', 'nginx')}; this gateway vs minimal: ${Math.round((100 * ours.rps) / minimal.rps)}%`,
+      );
+    }
   }
 }
 

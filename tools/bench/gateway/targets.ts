@@ -96,6 +96,21 @@ export async function startUpstream(consulUrl: string): Promise<Target> {
   return { url, stop: () => stopServer(child) };
 }
 
+/** A featureless Fastify + undici proxy in front of the upstream: the floor for Node.js. */
+export async function startMinimalProxy(upstreamUrl: string): Promise<Target> {
+  const port = await freePort();
+  const child = startServer(process.execPath, [
+    '--import',
+    'tsx',
+    join(__dirname, 'minimal-proxy.ts'),
+    String(port),
+    upstreamUrl,
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}${BENCH_PATH}`);
+  return { url, stop: () => stopServer(child) };
+}
+
 function gatewayMain(): string {
   const main = join(REPO, 'dist/apps/gateway/apps/gateway/src/main.js');
   const build = spawnSync('npx', ['nx', 'run', 'gateway:build'], { cwd: REPO, stdio: 'inherit' });
