@@ -8,12 +8,13 @@
  *   BENCH_SECONDS=20 BENCH_ROUNDS=5 BENCH_CONNECTIONS=100 npm run bench:webtoon
  *   LOG_LEVEL=warn npm run bench:webtoon   (without the per-request access log)
  */
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { execSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { freePort, waitFor } from '@lib/testing';
 import autocannon from 'autocannon';
 import { ensureStack } from '@tools/devstack';
+import { PINNED, SERVER_CPU, startServer, stopAllOnExit } from './gateway/processes';
 
 const root = resolve(__dirname, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -41,7 +42,9 @@ interface Server {
 
 async function startProcess(args: string[], env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, args, {
+  // Every server on the same pinned CPU (one at a time under load), the load generator on the
+  // others: the figures compare the servers' cost per request, not their fight with autocannon.
+  const child = startServer(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -83,19 +86,24 @@ interface Figures {
   p50: number;
   p99: number;
   non2xx: number;
-}
-
-function row(label: string, figures: Figures, baseline?: Figures): void {
-  const share = baseline ? `${((figures.rps / baseline.rps) * 100).toFixed(0)}% of bare` : '';
-  console.log(
-    `${label.padEnd(44)} ${figures.rps.toFixed(0).padStart(7)} req/s   p50 ${String(figures.p50).padStart(3)} ms   p99 ${String(figures.p99).padStart(3)} ms   errors ${figures.non2xx}   ${share}`,
-  );
+  /** Per round, this target's req/s over the bare server's in the same round. */
+  shares?: number[];
 }
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 };
+
+function row(label: string, figures: Figures, baseline?: Figures): void {
+  const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
+  const share = baseline
+    ? `${percent(figures.rps / baseline.rps)} of bare (per-round median ${percent(median(figures.shares ?? []))})`
+    : '';
+  console.log(
+    `${label.padEnd(44)} ${figures.rps.toFixed(0).padStart(7)} req/s   p50 ${String(figures.p50).padStart(3)} ms   p99 ${String(figures.p99).padStart(3)} ms   errors ${figures.non2xx}   ${share}`,
+  );
+}
 
 /**
  * Every server is up at once and the targets take turns in short rounds, so a noisy
@@ -115,6 +123,7 @@ async function compare(targets: Record<string, string>): Promise<Record<string, 
       });
     }
   }
+  const bare = byTarget.bare ?? [];
   return Object.fromEntries(
     Object.entries(byTarget).map(([name, figures]) => [
       name,
@@ -123,6 +132,7 @@ async function compare(targets: Record<string, string>): Promise<Record<string, 
         p50: median(figures.map((f) => f.p50)),
         p99: median(figures.map((f) => f.p99)),
         non2xx: figures.reduce((sum, f) => sum + f.non2xx, 0),
+        shares: figures.map((f, round) => f.rps / bare[round].rps),
       },
     ]),
   );
@@ -130,8 +140,9 @@ async function compare(targets: Record<string, string>): Promise<Record<string, 
 
 async function main(): Promise<void> {
   console.log(
-    `webtoon read benchmark on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${connections} connections, ${rounds} rounds of ${seconds / rounds}s per target, medians\n`,
+    `webtoon read benchmark on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${connections} connections, ${rounds} rounds of ${seconds / rounds}s per target, medians; ${PINNED ? `servers pinned to CPU ${SERVER_CPU}` : 'no CPU pinning (taskset missing)'}\n`,
   );
+  stopAllOnExit();
   const stack = await ensureStack({ quiet: true });
   execSync('npx nx run webtoon:build', { cwd: root, stdio: 'ignore' });
 
