@@ -133,7 +133,11 @@ async function main(): Promise<void> {
     });
     targets.push({
       name: 'minimal Fastify + undici proxy (no features)',
-      target: await startMinimalProxy(upstream.url),
+      target: await startMinimalProxy('fastify', upstream.url),
+    });
+    targets.push({
+      name: 'minimal node:http + undici proxy (no features)',
+      target: await startMinimalProxy('node-http', upstream.url),
     });
     targets.push({
       name: `express-gateway ${EXPRESS_GATEWAY_VERSION}`,
@@ -203,10 +207,11 @@ async function main(): Promise<void> {
     console.log(
       `vs nginx: ${Math.round((100 * ours.rps) / nginxRow.rps)}% of its req/s (goal ≥ 50%)${paired('this gateway', 'nginx')}`,
     );
-    const minimal = by('minimal');
-    if (minimal) {
+    for (const floor of ['minimal Fastify', 'minimal node:http']) {
+      const row = by(floor);
+      if (!row) continue;
       console.log(
-        `minimal Node proxy vs nginx: ${Math.round((100 * minimal.rps) / nginxRow.rps)}%${paired('minimal', 'nginx')}; this gateway vs minimal: ${Math.round((100 * ours.rps) / minimal.rps)}%`,
+        `${floor} proxy: ${Math.round((100 * row.rps) / nginxRow.rps)}% of nginx${paired(floor, 'nginx')}; ${(row.rps / (eg?.rps ?? NaN)).toFixed(1)}× express-gateway${paired(floor, 'express')}; this gateway at ${Math.round((100 * ours.rps) / row.rps)}% of it${paired('this gateway', floor)}`,
       );
     }
   }

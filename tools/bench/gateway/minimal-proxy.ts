@@ -1,28 +1,42 @@
 /**
- * The floor for a Node.js proxy on this machine: Fastify and one undici keep-alive pool, the
- * same parts the gateway is built on, with none of its work (no routing table, discovery,
- * auth, limits, breaker, metrics, logs or request ids). What separates the gateway from this
- * row is the cost of its features; what separates this row from nginx is the runtime's.
- * argv: <port> <upstream url>.
+ * The floor for a Node.js proxy on this machine: one undici keep-alive pool in front of the
+ * upstream, with none of the gateway's work (no routing table, discovery, auth, limits,
+ * breaker, metrics, logs or request ids). `fastify` mounts it as a Fastify route, the way
+ * the gateway does; `node-http` answers from a bare node:http server. What separates the
+ * gateway from these rows is its features and framework; what separates them from nginx is
+ * the runtime's. argv: <fastify|node-http> <port> <upstream url>.
  */
+import { createServer } from 'node:http';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
 
-const [port, upstream] = process.argv.slice(2);
+const [mode, port, upstream] = process.argv.slice(2);
 const pool = new Pool(upstream, { connections: 128 });
-const app = Fastify({ logger: false });
 
-app.route({
-  method: ['GET', 'HEAD'],
-  url: '/api/*',
-  handler: async (request, reply) => {
-    const response = await pool.request({ path: request.url, method: 'GET' });
-    const body = Buffer.from(await response.body.arrayBuffer());
-    return reply
-      .code(response.statusCode)
-      .header('content-type', response.headers['content-type'])
-      .send(body);
-  },
-});
+async function fetchUpstream(path: string) {
+  const response = await pool.request({ path, method: 'GET' });
+  const body = Buffer.from(await response.body.arrayBuffer());
+  return { status: response.statusCode, type: String(response.headers['content-type']), body };
+}
 
-void app.listen({ port: Number(port), host: '127.0.0.1' });
+if (mode === 'fastify') {
+  const app = Fastify({ logger: false });
+  app.get('/api/*', async (request, reply) => {
+    const { status, type, body } = await fetchUpstream(request.url);
+    return reply.code(status).header('content-type', type).send(body);
+  });
+  void app.listen({ port: Number(port), host: '127.0.0.1' });
+} else {
+  createServer((request, response) => {
+    fetchUpstream(request.url ?? '/').then(
+      ({ status, type, body }) => {
+        response.writeHead(status, { 'content-type': type, 'content-length': body.length });
+        response.end(body);
+      },
+      () => {
+        response.statusCode = 502;
+        response.end();
+      },
+    );
+  }).listen(Number(port), '127.0.0.1');
+}

@@ -96,13 +96,17 @@ export async function startUpstream(consulUrl: string): Promise<Target> {
   return { url, stop: () => stopServer(child) };
 }
 
-/** A featureless Fastify + undici proxy in front of the upstream: the floor for Node.js. */
-export async function startMinimalProxy(upstreamUrl: string): Promise<Target> {
+/** A featureless undici proxy in front of the upstream: the floor for Node.js. */
+export async function startMinimalProxy(
+  mode: 'fastify' | 'node-http',
+  upstreamUrl: string,
+): Promise<Target> {
   const port = await freePort();
   const child = startServer(process.execPath, [
     '--import',
     'tsx',
     join(__dirname, 'minimal-proxy.ts'),
+    mode,
     String(port),
     upstreamUrl,
   ]);
