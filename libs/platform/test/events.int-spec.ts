@@ -236,6 +236,48 @@ describe('event bus on PostgreSQL and Kafka', () => {
     ).toEqual([{ consumer_group: group, event_type: envelope.type }]);
   });
 
+  it('prunes sent outbox rows after a day and applied-event records after 14 days', async () => {
+    const dataSource = await db.dataSource();
+    const outboxRow = (sentAt: string | null) =>
+      dataSource.query(
+        `INSERT INTO outbox_events (id, type, topic, key, envelope, sent_at)
+         VALUES ($1, 'payment.wallet.topped-up.v1', 'payment.wallets', 'k', '{}', ${sentAt ?? 'NULL'})
+         RETURNING id`,
+        [randomUUID()],
+      );
+    await outboxRow(`now() - interval '25 hours'`);
+    const [recentSent] = await outboxRow(`now() - interval '23 hours'`);
+    const processedRow = async (age: string) => {
+      const id = randomUUID();
+      await dataSource.query(
+        `INSERT INTO processed_events (consumer_group, event_id, event_type, processed_at)
+         VALUES ('ledger', $1, 'payment.wallet.topped-up.v1', now() - interval '${age}')`,
+        [id],
+      );
+      return id;
+    };
+    const oldProcessed = await processedRow('15 days');
+    const recentProcessed = await processedRow('13 days');
+
+    // A relay prunes on its first pass, then every 10 minutes.
+    await instance(dataSource);
+    await waitFor(async () => {
+      const [row] = await dataSource.query(
+        `SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1`,
+        [oldProcessed],
+      );
+      return row.n === 0 ? true : undefined;
+    });
+    expect(
+      (await dataSource.query(`SELECT id FROM outbox_events ORDER BY seq`)).map(
+        (row: { id: string }) => row.id,
+      ),
+    ).toEqual([recentSent.id]);
+    expect(await dataSource.query(`SELECT event_id FROM processed_events`)).toEqual([
+      { event_id: recentProcessed },
+    ]);
+  });
+
   it('dead-letters an event its handler keeps failing on, moves on, and applies it after a fix and a replay', async () => {
     const dataSource = await db.dataSource();
     const projection = new BalanceProjection();
