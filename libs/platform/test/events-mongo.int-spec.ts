@@ -111,6 +111,33 @@ describe('event bus on a MongoDB-wire store and Kafka', () => {
     return started;
   }
 
+  it('prunes applied-event records after 14 days', async () => {
+    const day = 24 * 3600_000;
+    const processed = db.collection<{ _id: string; type: string; processedAt: Date }>(
+      'processed_events',
+    );
+    await processed.insertMany([
+      {
+        _id: 'g/old',
+        type: 'auth.user.registered.v1',
+        processedAt: new Date(Date.now() - 15 * day),
+      },
+      {
+        _id: 'g/recent',
+        type: 'auth.user.registered.v1',
+        processedAt: new Date(Date.now() - 13 * day),
+      },
+    ]);
+    // A relay prunes on its first pass, then every 10 minutes.
+    await instance({});
+    await waitFor(async () =>
+      (await processed.countDocuments({ _id: 'g/old' })) === 0 ? true : undefined,
+    );
+    expect(await processed.find({}, { projection: { _id: 1 } }).toArray()).toEqual([
+      { _id: 'g/recent' },
+    ]);
+  });
+
   it('publishes events written into a document, in order, and removes them from it', async () => {
     const app = await instance({ source: 'news' });
     const articles = await probe('news.articles');

@@ -10,6 +10,9 @@ import { OUTBOX_FIELD, type OutboxEntry } from './mongo-outbox';
 const LEASE_FIELD = '_outboxLease';
 const LEASE_MS = 30_000;
 const BATCH_DOCS = 100;
+const PRUNE_EVERY_MS = 10 * 60_000;
+/** As on PostgreSQL; here the record only saves re-running handlers, the guards are the proof. */
+const KEEP_PROCESSED_MS = 14 * 24 * 3600_000;
 
 /**
  * Publishes events embedded in documents. A relay leases one document at a time (an atomic
@@ -18,6 +21,7 @@ const BATCH_DOCS = 100;
  */
 export class MongoOutboxRelay {
   private readonly loop: RelayLoop;
+  private lastPrune = 0;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +60,7 @@ export class MongoOutboxRelay {
   }
 
   async drainOnce(): Promise<DrainResult> {
+    await this.pruneOld();
     let sent = 0;
     let docs = 0;
     for (const name of this.collections) {
@@ -66,6 +71,15 @@ export class MongoOutboxRelay {
       }
     }
     return { sent, more: docs === BATCH_DOCS };
+  }
+
+  /** Keeps the applied-event records from growing without bound; now and then, per relay. */
+  private async pruneOld(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    await this.db
+      .collection('processed_events')
+      .deleteMany({ processedAt: { $lt: new Date(Date.now() - KEEP_PROCESSED_MS) } });
   }
 
   private async lease(collection: string): Promise<Document | null> {
