@@ -50,7 +50,7 @@ describe('RelayLoop', () => {
       .fn<Promise<DrainResult>, []>()
       .mockRejectedValueOnce(new Error('broker down'))
       .mockResolvedValue({ sent: 1, more: false });
-    const loop = new RelayLoop(drain, 5, 1);
+    const loop = new RelayLoop(drain, 5, { errorPauseMs: 1 });
 
     loop.start();
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -70,5 +70,24 @@ describe('RelayLoop', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
 
     expect(drain).toHaveBeenCalledTimes(calls);
+  });
+
+  it('runs housekeeping before the first pass, then not again within the interval', async () => {
+    const order: string[] = [];
+    const drain = jest.fn(async () => {
+      order.push('drain');
+      return { sent: 0, more: false };
+    });
+    const loop = new RelayLoop(drain, 60_000, {
+      housekeeping: async () => void order.push('housekeeping'),
+    });
+
+    loop.start();
+    await tick();
+    loop.wake();
+    await tick();
+    await loop.stop();
+
+    expect(order).toEqual(['housekeeping', 'drain', 'drain']);
   });
 });

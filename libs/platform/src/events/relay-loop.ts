@@ -7,6 +7,16 @@ export interface DrainResult {
   more: boolean;
 }
 
+/** How often a relay's housekeeping (pruning old rows) runs at most; the first pass runs it. */
+export const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+
+export interface RelayLoopOptions {
+  /** Pause after a failed pass, so a broken broker or database is not hammered. */
+  errorPauseMs?: number;
+  /** Runs before a pass when HOUSEKEEPING_EVERY_MS have gone by since it last ran. */
+  housekeeping?: () => Promise<void>;
+}
+
 /**
  * Runs an outbox relay pass whenever it is woken (a commit notification or a local write) and
  * on a slow safety-net poll; never two passes at once, and a wake during a pass runs another.
@@ -17,12 +27,12 @@ export class RelayLoop {
   private running: Promise<void> | undefined;
   private wakeRequested = false;
   private stopped = true;
+  private lastHousekeeping = 0;
 
   constructor(
     private readonly drain: () => Promise<DrainResult>,
     private readonly pollMs: number,
-    /** Pause after a failed pass, so a broken broker or database is not hammered. */
-    private readonly errorPauseMs = 1000,
+    private readonly options: RelayLoopOptions = {},
   ) {}
 
   start(): void {
@@ -57,6 +67,13 @@ export class RelayLoop {
 
   private async run(): Promise<void> {
     try {
+      if (
+        this.options.housekeeping &&
+        Date.now() - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS
+      ) {
+        this.lastHousekeeping = Date.now();
+        await this.options.housekeeping();
+      }
       for (;;) {
         const result = await this.drain();
         if (!result.more || this.stopped) return;
@@ -65,7 +82,7 @@ export class RelayLoop {
       this.logger.warn(
         `outbox relay pass failed, retrying: ${error instanceof Error ? error.message : error}`,
       );
-      await new Promise((resolve) => setTimeout(resolve, this.errorPauseMs));
+      await new Promise((resolve) => setTimeout(resolve, this.options.errorPauseMs ?? 1000));
     }
   }
 }

@@ -3,6 +3,13 @@ import type { Db } from 'mongodb';
 import type { DataSource, EntityManager } from 'typeorm';
 import { MongoEventTx } from './mongo/mongo-event-tx';
 
+/**
+ * How long a consumer remembers it applied an event (`processed_events`; its relay prunes older
+ * records). Longer than Kafka's default retention (7 days), so any redelivery of a record still
+ * on the broker finds its row; dead letters were never applied, so replaying one later needs none.
+ */
+export const KEEP_PROCESSED_DAYS = 14;
+
 export type BoundHandler<Tx> = (event: AnyEventEnvelope, tx: Tx) => Promise<void>;
 
 /** Runs an event's handlers so that its effect and the record that it was applied commit together. */

@@ -4,15 +4,13 @@ import { outgoing, type OutgoingEvent } from '../kafka/kafka-connection';
 import type { TopicNames } from '../kafka/topics';
 import type { RelayFaults } from '../events.options';
 import { RelayLoop, type DrainResult } from '../relay-loop';
+import { KEEP_PROCESSED_DAYS } from '../units-of-work';
 import { OUTBOX_FIELD, type OutboxEntry } from './mongo-outbox';
 
 /** A relay's claim on a document's pending events; expires so a crashed relay's claim frees itself. */
 const LEASE_FIELD = '_outboxLease';
 const LEASE_MS = 30_000;
 const BATCH_DOCS = 100;
-const PRUNE_EVERY_MS = 10 * 60_000;
-/** As on PostgreSQL; here the record only saves re-running handlers, the guards are the proof. */
-const KEEP_PROCESSED_MS = 14 * 24 * 3600_000;
 
 /**
  * Publishes events embedded in documents. A relay leases one document at a time (an atomic
@@ -21,7 +19,6 @@ const KEEP_PROCESSED_MS = 14 * 24 * 3600_000;
  */
 export class MongoOutboxRelay {
   private readonly loop: RelayLoop;
-  private lastPrune = 0;
 
   constructor(
     private readonly db: Db,
@@ -32,7 +29,9 @@ export class MongoOutboxRelay {
     pollMs: number,
     private readonly faults: RelayFaults = {},
   ) {
-    this.loop = new RelayLoop(() => this.drainOnce(), pollMs);
+    this.loop = new RelayLoop(() => this.drainOnce(), pollMs, {
+      housekeeping: () => this.pruneOld(),
+    });
   }
 
   start(): void {
@@ -60,7 +59,6 @@ export class MongoOutboxRelay {
   }
 
   async drainOnce(): Promise<DrainResult> {
-    await this.pruneOld();
     let sent = 0;
     let docs = 0;
     for (const name of this.collections) {
@@ -73,13 +71,10 @@ export class MongoOutboxRelay {
     return { sent, more: docs === BATCH_DOCS };
   }
 
-  /** Keeps the applied-event records from growing without bound; now and then, per relay. */
+  /** Keeps the applied-event records from growing without bound (here they only save re-runs). */
   private async pruneOld(): Promise<void> {
-    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
-    this.lastPrune = Date.now();
-    await this.db
-      .collection('processed_events')
-      .deleteMany({ processedAt: { $lt: new Date(Date.now() - KEEP_PROCESSED_MS) } });
+    const cutoff = new Date(Date.now() - KEEP_PROCESSED_DAYS * 24 * 3600_000);
+    await this.db.collection('processed_events').deleteMany({ processedAt: { $lt: cutoff } });
   }
 
   private async lease(collection: string): Promise<Document | null> {

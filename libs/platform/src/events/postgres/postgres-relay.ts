@@ -6,18 +6,12 @@ import type { RelayFaults } from '../events.options';
 import { outgoing, type OutgoingEvent } from '../kafka/kafka-connection';
 import type { TopicNames } from '../kafka/topics';
 import { RelayLoop, type DrainResult } from '../relay-loop';
+import { KEEP_PROCESSED_DAYS } from '../units-of-work';
 import { OUTBOX_CHANNEL } from './schema';
 
 const BATCH_SIZE = 200;
 const HELD_BACK_PAUSE_MS = 10;
-const PRUNE_EVERY_MS = 10 * 60_000;
 const KEEP_SENT = '1 day';
-/**
- * How long a consumer remembers it applied an event. Longer than Kafka's default retention
- * (7 days), so any redelivery of a record still on the broker finds its row; dead letters were
- * never applied, so replaying one later needs no row.
- */
-const KEEP_PROCESSED = '14 days';
 
 /**
  * Claims pending rows (SKIP LOCKED, so several instances share the work) and flags a row as
@@ -50,7 +44,6 @@ export class PostgresOutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private readonly loop: RelayLoop;
   private listener: { runner: QueryRunner; detach: () => Promise<void> } | undefined;
-  private lastPrune = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -60,7 +53,9 @@ export class PostgresOutboxRelay {
     pollMs: number,
     private readonly faults: RelayFaults = {},
   ) {
-    this.loop = new RelayLoop(() => this.drainOnce(), pollMs);
+    this.loop = new RelayLoop(() => this.drainOnce(), pollMs, {
+      housekeeping: () => this.pruneOld(),
+    });
   }
 
   async start(): Promise<void> {
@@ -83,7 +78,6 @@ export class PostgresOutboxRelay {
   /** One pass: claim, send in order, mark sent, commit. A crash anywhere before commit leaves the rows pending. */
   async drainOnce(): Promise<DrainResult> {
     if (!this.listener) await this.listen();
-    await this.pruneOld();
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -148,13 +142,11 @@ export class PostgresOutboxRelay {
 
   /** Keeps both event tables from growing without bound; every relay does it, now and then. */
   private async pruneOld(): Promise<void> {
-    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
-    this.lastPrune = Date.now();
     await this.dataSource.query(
       `DELETE FROM outbox_events WHERE sent_at < now() - interval '${KEEP_SENT}'`,
     );
     await this.dataSource.query(
-      `DELETE FROM processed_events WHERE processed_at < now() - interval '${KEEP_PROCESSED}'`,
+      `DELETE FROM processed_events WHERE processed_at < now() - interval '${KEEP_PROCESSED_DAYS} days'`,
     );
   }
 }
