@@ -37,7 +37,6 @@ export function exchange(
 }
 
 class ExchangeHandler implements Dispatcher.DispatchHandler {
-  private controller?: Dispatcher.DispatchController;
   private statusCode = 0;
   private headers: Headers = {};
   private chunks: Buffer[] | undefined;
@@ -49,8 +48,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     private readonly reject: (error: unknown) => void,
   ) {}
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
+  onRequestStart(): void {
+    // Present so undici treats this as a handler of its current API; nothing to do here.
   }
 
   onResponseStart(
