@@ -16,6 +16,7 @@ export * from './errors/error-response';
 export * from './health/health.registry';
 export * from './http/idempotency-key';
 export * from './http/page-query.dto';
+export * from './http/validation';
 export * from './logging/logger';
 export * from './metrics/metrics.service';
 export * from './auth';

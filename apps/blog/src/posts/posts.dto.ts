@@ -1,37 +1,10 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsNotEmpty,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
-import { Page } from '@lib/platform';
+import { Page, OptionalNotNull, Text, SlugList } from '@lib/platform';
 
-/** Lower-case slugs: matched exactly, never as patterns. */
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const SLUG_MESSAGE = '$property must be a lower-case slug (a-z, 0-9 and single dashes)';
-
-/**
- * Optional, but present means valid: unlike @IsOptional it does not let `null` through, so
- * `{"title": null}` is a 400 instead of a title erased.
- */
-const Absent = () => ValidateIf((_object, value) => value !== undefined);
-
-const Title = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(200));
-const PostBody = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(50_000));
-const CommentBody = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(5_000));
-const Tags = () =>
-  applyDecorators(
-    IsArray(),
-    ArrayMaxSize(10),
-    IsString({ each: true }),
-    MaxLength(30, { each: true }),
-    Matches(SLUG, { each: true, message: SLUG_MESSAGE }),
-  );
+const Title = () => Text(200);
+const PostBody = () => Text(50_000);
+const CommentBody = () => Text(5_000);
+const Tags = () => SlugList(10, 30);
 
 export class CreatePostDto {
   @ApiProperty({ maxLength: 200, example: 'What I read this week' })
@@ -43,24 +16,24 @@ export class CreatePostDto {
   body!: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: 10, example: ['reviews'] })
-  @Absent()
+  @OptionalNotNull()
   @Tags()
   tags?: string[];
 }
 
 export class UpdatePostDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @Absent()
+  @OptionalNotNull()
   @Title()
   title?: string;
 
   @ApiPropertyOptional({ maxLength: 50_000 })
-  @Absent()
+  @OptionalNotNull()
   @PostBody()
   body?: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: 10 })
-  @Absent()
+  @OptionalNotNull()
   @Tags()
   tags?: string[];
 }

@@ -1,42 +1,12 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { ARTICLE_STATUSES, type ArticleStatus } from './articles.entity';
-import { Page, PageQueryDto } from '@lib/platform';
+import { Page, PageQueryDto, OptionalNotNull, Text, SlugList, Slug, SLUG } from '@lib/platform';
 
-/** Lower-case slugs: they appear in URLs and are matched exactly, never as patterns. */
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const SLUG_MESSAGE = '$property must be a lower-case slug (a-z, 0-9 and single dashes)';
-
-/**
- * Optional, but present means valid: unlike @IsOptional it does not let `null` through, so
- * `{"title": null}` is a 400 instead of a title erased.
- */
-const Absent = () => ValidateIf((_object, value) => value !== undefined);
-
-const Title = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(200));
-const Body = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(50_000));
-const Category = () =>
-  applyDecorators(IsString(), MaxLength(40), Matches(SLUG, { message: SLUG_MESSAGE }));
-const Tags = () =>
-  applyDecorators(
-    IsArray(),
-    ArrayMaxSize(10),
-    IsString({ each: true }),
-    MaxLength(30, { each: true }),
-    Matches(SLUG, { each: true, message: SLUG_MESSAGE }),
-  );
+const Title = () => Text(200);
+const Body = () => Text(50_000);
+const Category = () => Slug(40);
+const Tags = () => SlugList(10, 30);
 
 export class CreateArticleDto {
   @ApiProperty({ maxLength: 200, example: 'Season two starts in March' })
@@ -52,12 +22,12 @@ export class CreateArticleDto {
   category!: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: 10, example: ['romance'] })
-  @Absent()
+  @OptionalNotNull()
   @Tags()
   tags?: string[];
 
   @ApiPropertyOptional({ description: 'Publish at once instead of saving a draft', default: false })
-  @Absent()
+  @OptionalNotNull()
   @IsBoolean()
   publish?: boolean;
 }
@@ -65,22 +35,22 @@ export class CreateArticleDto {
 /** Any subset of the fields; publishing has its own route so it cannot happen by accident. */
 export class UpdateArticleDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @Absent()
+  @OptionalNotNull()
   @Title()
   title?: string;
 
   @ApiPropertyOptional({ maxLength: 50_000 })
-  @Absent()
+  @OptionalNotNull()
   @Body()
   body?: string;
 
   @ApiPropertyOptional({ maxLength: 40, pattern: SLUG.source })
-  @Absent()
+  @OptionalNotNull()
   @Category()
   category?: string;
 
   @ApiPropertyOptional({ type: [String], maxItems: 10 })
-  @Absent()
+  @OptionalNotNull()
   @Tags()
   tags?: string[];
 }
