@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import { Injectable, type Provider } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
 import { waitFor } from '@lib/testing';
-import type { Producer } from 'kafkajs';
 import { MongoClient, type Db } from 'mongodb';
 import { MongoEventTx, MongoOutbox, OnEvent, type EventsModuleOptions } from '../src/events';
-import {
-  KafkaProbe,
-  metricValue,
-  rawProducer,
-  stack,
-  startEventsApp,
-  uniquePrefix,
-} from './fixtures/events-harness';
+import { EventsTestRun, metricValue, stack } from './fixtures/events-harness';
 
 type Registered = EventEnvelope<'auth.user.registered.v1'>;
 /** Documents keyed by a string id, as services that use their own ids declare them. */
@@ -65,51 +57,31 @@ describe('event bus on a MongoDB-wire store and Kafka', () => {
   const { brokers, mongoUrl } = stack();
   let client: MongoClient;
   let db: Db;
-  let prefix: string;
-  const apps: INestApplicationContext[] = [];
-  const probes: KafkaProbe[] = [];
-  const producers: Producer[] = [];
+  let run: EventsTestRun;
 
   beforeEach(async () => {
     client = await new MongoClient(mongoUrl).connect();
     db = client.db(`events_it_${randomUUID().slice(0, 8)}`);
-    prefix = uniquePrefix();
+    run = new EventsTestRun(brokers);
   });
 
   afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-    await Promise.all(probes.splice(0).map((probe) => probe.stop()));
-    await Promise.all(producers.splice(0).map((producer) => producer.disconnect()));
+    await run.close();
     await db.dropDatabase();
     await client.close();
   });
 
-  async function instance(
-    options: Partial<EventsModuleOptions>,
-    providers: Parameters<typeof startEventsApp>[1] = [],
-  ): Promise<INestApplicationContext> {
-    const app = await startEventsApp(
+  /** An instance of blog on this test's database. */
+  const instance = (options: Partial<EventsModuleOptions>, providers: Provider[] = []) =>
+    run.instance(
       {
         source: 'blog',
-        brokers,
-        topicPrefix: prefix,
         store: { kind: 'mongo', db, collections: ['articles', 'posts'] },
         ...options,
       },
       providers,
     );
-    apps.push(app);
-    return app;
-  }
-
-  async function probe(...topics: string[]): Promise<KafkaProbe> {
-    const started = await KafkaProbe.start(
-      brokers,
-      topics.map((topic) => `${prefix}${topic}`),
-    );
-    probes.push(started);
-    return started;
-  }
+  const probe = (...topics: string[]) => run.probe(...topics);
 
   it('prunes applied-event records after 14 days', async () => {
     const day = 24 * 3600_000;
@@ -178,14 +150,13 @@ describe('event bus on a MongoDB-wire store and Kafka', () => {
   it('applies an event delivered twice once, and what its handler publishes names it as the cause', async () => {
     const app = await instance({ consumerGroup: 'blog' }, [WelcomeAuthors]);
     const posts = await probe('blog.posts');
-    const producer = await rawProducer(brokers);
-    producers.push(producer);
+    const producer = await run.producer();
     const event = registered('u-1');
     const message = { key: 'u-1', value: JSON.stringify(event) };
 
-    await producer.send({ topic: `${prefix}auth.users`, messages: [message, message] });
+    await producer.send({ topic: run.topic('auth.users'), messages: [message, message] });
 
-    const labels = { type: event.type, group: `${prefix}blog` };
+    const labels = { type: event.type, group: run.topic('blog') };
     await waitFor(async () =>
       (await metricValue(app, 'events_consumed_total', { ...labels, outcome: 'duplicate' })) === 1
         ? true

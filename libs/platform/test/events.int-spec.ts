@@ -1,22 +1,24 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import { Injectable, type Provider } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
 import { waitFor } from '@lib/testing';
-import type { Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { OnEvent, OutboxPublisher, replayDeadLetters, type DeadLetter } from '../src/events';
+import {
+  OnEvent,
+  OutboxPublisher,
+  replayDeadLetters,
+  type DeadLetter,
+  type EventsModuleOptions,
+} from '../src/events';
 import { HealthRegistry } from '../src/health/health.registry';
 import {
-  KafkaProbe,
+  EventsTestRun,
   TestDatabase,
   metricValue,
   publishInTransaction,
-  rawProducer,
   stack,
-  startEventsApp,
-  uniquePrefix,
 } from './fixtures/events-harness';
 
 type ToppedUp = EventEnvelope<'payment.wallet.topped-up.v1'>;
@@ -52,53 +54,45 @@ function toppedUp(userId: string, amountCoins: number, balanceAfter = 0) {
   return { walletId: `w-${userId}`, userId, amountCoins, balanceAfter };
 }
 
+/** A top-up as a Kafka message, the way the relay writes it. */
+function toppedUpMessage(userId: string, amountCoins: number) {
+  const envelope: ToppedUp = {
+    id: randomUUID(),
+    type: 'payment.wallet.topped-up.v1',
+    occurredAt: new Date().toISOString(),
+    source: 'payment',
+    correlationId: `req-${userId}`,
+    data: toppedUp(userId, amountCoins),
+  };
+  return { envelope, message: { key: userId, value: JSON.stringify(envelope) } };
+}
+
 describe('event bus on PostgreSQL and Kafka', () => {
   const { brokers } = stack();
   let db: TestDatabase;
-  let prefix: string;
-  const apps: INestApplicationContext[] = [];
-  const probes: KafkaProbe[] = [];
-  const producers: Producer[] = [];
+  let run: EventsTestRun;
 
   beforeEach(async () => {
     db = await TestDatabase.create();
-    prefix = uniquePrefix();
+    run = new EventsTestRun(brokers);
   });
 
   afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-    await Promise.all(probes.splice(0).map((probe) => probe.stop()));
-    await Promise.all(producers.splice(0).map((producer) => producer.disconnect()));
+    await run.close();
     await db.drop();
   });
 
-  async function instance(
+  /** An instance of payment on its own database. */
+  const instance = (
     dataSource: DataSource,
-    extra: Partial<Parameters<typeof startEventsApp>[0]> = {},
-    providers: Parameters<typeof startEventsApp>[1] = [],
-  ): Promise<INestApplicationContext> {
-    const app = await startEventsApp(
-      {
-        source: 'payment',
-        brokers,
-        topicPrefix: prefix,
-        store: { kind: 'postgres', dataSource },
-        ...extra,
-      },
+    extra: Partial<EventsModuleOptions> = {},
+    providers: Provider[] = [],
+  ) =>
+    run.instance(
+      { source: 'payment', store: { kind: 'postgres', dataSource }, ...extra },
       providers,
     );
-    apps.push(app);
-    return app;
-  }
-
-  async function probe(...topics: string[]): Promise<KafkaProbe> {
-    const started = await KafkaProbe.start(
-      brokers,
-      topics.map((topic) => `${prefix}${topic}`),
-    );
-    probes.push(started);
-    return started;
-  }
+  const probe = (...topics: string[]) => run.probe(...topics);
 
   it('publishes nothing for a state change whose transaction aborts', async () => {
     const dataSource = await db.dataSource();
@@ -152,7 +146,7 @@ describe('event bus on PostgreSQL and Kafka', () => {
           ...process.env,
           TSX_TSCONFIG_PATH: 'tsconfig.base.json',
           EVENTS_IT_DATABASE_URL: db.url,
-          EVENTS_IT_TOPIC_PREFIX: prefix,
+          EVENTS_IT_TOPIC_PREFIX: run.prefix,
         },
       },
     );
@@ -199,22 +193,13 @@ describe('event bus on PostgreSQL and Kafka', () => {
     const app = await instance(dataSource, { consumerGroup: 'ledger', relay: false }, [
       { provide: BalanceProjection, useValue: projection },
     ]);
-    const producer = await rawProducer(brokers);
-    producers.push(producer);
-    const envelope: ToppedUp = {
-      id: randomUUID(),
-      type: 'payment.wallet.topped-up.v1',
-      occurredAt: new Date().toISOString(),
-      source: 'payment',
-      correlationId: 'req-dup',
-      data: toppedUp('u-dup', 50),
-    };
-    const message = { key: 'u-dup', value: JSON.stringify(envelope) };
+    const producer = await run.producer();
+    const { envelope, message } = toppedUpMessage('u-dup', 50);
 
     // The broker redelivers after a lost commit: the same message arrives twice.
-    await producer.send({ topic: `${prefix}payment.wallets`, messages: [message, message] });
+    await producer.send({ topic: run.topic('payment.wallets'), messages: [message, message] });
 
-    const group = `${prefix}ledger`;
+    const group = run.topic('ledger');
     const labels = { type: envelope.type, group };
     await waitFor(async () =>
       (await metricValue(app, 'events_consumed_total', { ...labels, outcome: 'duplicate' })) === 1
@@ -302,7 +287,7 @@ describe('event bus on PostgreSQL and Kafka', () => {
       const rows = await dataSource.query(`SELECT amount FROM applied ORDER BY seq`);
       return rows.length === 2 ? rows : undefined;
     });
-    const letter = await waitFor(async () => deadLetters.on(`${prefix}payment.wallets.dlq`)[0]);
+    const letter = await waitFor(async () => deadLetters.on(run.topic('payment.wallets.dlq'))[0]);
 
     expect(projection.attemptsOnPoison).toBe(3);
     const body = letter.json as unknown as DeadLetter;
@@ -310,15 +295,15 @@ describe('event bus on PostgreSQL and Kafka', () => {
     expect(body.error).toMatchObject({
       message: 'cannot apply amount 13',
       attempts: 3,
-      consumerGroup: `${prefix}ledger`,
+      consumerGroup: run.topic('ledger'),
     });
     expect(body.error.stack).toContain('BalanceProjection.apply');
-    expect(body.origin.topic).toBe(`${prefix}payment.wallets`);
+    expect(body.origin.topic).toBe(run.topic('payment.wallets'));
     expect(letter.key).toBe('u-1');
     expect(
       await metricValue(app, 'events_dead_lettered_total', {
         type: poison.type,
-        group: `${prefix}ledger`,
+        group: run.topic('ledger'),
       }),
     ).toBe(1);
     expect(await dataSource.query(`SELECT balance FROM balances WHERE user_id = 'u-1'`)).toEqual([
@@ -328,7 +313,7 @@ describe('event bus on PostgreSQL and Kafka', () => {
     projection.fixed = true;
     const result = await replayDeadLetters({
       brokers,
-      deadLetterTopic: `${prefix}payment.wallets.dlq`,
+      deadLetterTopic: run.topic('payment.wallets.dlq'),
       eventId: poison.id,
     });
 
@@ -349,7 +334,7 @@ describe('event bus on PostgreSQL and Kafka', () => {
       instance(sourceB, { consume: false }),
     ]);
     const wallets = await probe('payment.wallets');
-    const users = ['u-a', 'u-b', 'u-c', 'u-d'];
+    const users = ['u-a', 'u-b', 'u-c', 'u-d', 'u-e', 'u-f', 'u-g', 'u-h'];
     const perUser = 25;
 
     // Each user's events are written one after another, alternately through either instance;
