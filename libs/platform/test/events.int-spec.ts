@@ -30,9 +30,12 @@ class BalanceProjection {
   poisonAmount = -1;
   fixed = false;
   attemptsOnPoison = 0;
+  /** While set, every event waits for it before it is applied (a slow handler, say). */
+  gate: Promise<void> | undefined;
 
   @OnEvent('payment.wallet.topped-up.v1')
   async apply(event: ToppedUp, tx: EntityManager): Promise<void> {
+    await this.gate;
     if (event.data.amountCoins === this.poisonAmount && !this.fixed) {
       this.attemptsOnPoison++;
       throw new Error(`cannot apply amount ${this.poisonAmount}`);
@@ -185,6 +188,35 @@ describe('event bus on PostgreSQL and Kafka', () => {
       eventId,
     ]);
     expect(sent.sent_at).toBeInstanceOf(Date);
+  });
+
+  it('reports how many messages a consumer group has yet to get through, per topic', async () => {
+    const dataSource = await db.dataSource();
+    const projection = new BalanceProjection();
+    let release: () => void = () => undefined;
+    projection.gate = new Promise((done) => (release = done));
+    const app = await instance(
+      dataSource,
+      { consumerGroup: 'ledger', relay: false, lagEveryMs: 200 },
+      [{ provide: BalanceProjection, useValue: projection }],
+    );
+    const producer = await run.producer();
+    const amounts = [1, 2, 3, 4];
+    await producer.send({
+      topic: run.topic('payment.wallets'),
+      messages: amounts.map((amount) => toppedUpMessage('u-lag', amount).message),
+    });
+    const labels = { group: run.topic('ledger'), topic: run.topic('payment.wallets') };
+    const lagIs = (expected: number) => async () =>
+      (await metricValue(app, 'kafka_consumer_lag', labels)) === expected ? true : undefined;
+
+    // The first of the four is held in its handler, so none is committed: all four are behind.
+    await waitFor(lagIs(4), 20_000);
+    release();
+    await waitFor(lagIs(0), 20_000);
+    expect(await dataSource.query(`SELECT balance FROM balances WHERE user_id = 'u-lag'`)).toEqual([
+      { balance: 10 },
+    ]);
   });
 
   it('applies an event delivered twice only once', async () => {

@@ -109,6 +109,7 @@ export class EventBus implements OnApplicationBootstrap, OnModuleDestroy {
         retryPolicy(options.retry),
         this.metrics,
         this.topics,
+        options.lagEveryMs ?? 10_000,
       );
       await this.consumer.start();
       this.logger.log(`consumer group ${group} handles ${[...handlers.keys()].join(', ')}`);

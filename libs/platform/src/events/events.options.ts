@@ -40,6 +40,8 @@ export interface EventsModuleOptions {
   retry?: RetryOptions;
   /** Relay safety-net poll interval; notifications wake it sooner. Default 1000 ms (postgres), 200 ms (mongo). */
   relayPollMs?: number;
+  /** How often `kafka_consumer_lag` is read from the broker. Default 10 000 ms. */
+  lagEveryMs?: number;
   /** Start the outbox relay in this process. Default true. */
   relay?: boolean;
   /** Start the consumer for this app's @OnEvent handlers. Default true. */

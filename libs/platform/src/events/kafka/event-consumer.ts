@@ -15,8 +15,6 @@ import { toDeadLetter } from './dead-letter';
 import { headersOf, type KafkaConnection } from './kafka-connection';
 import type { TopicNames } from './topics';
 
-const LAG_EVERY_MS = 10_000;
-
 class ShuttingDown extends Error {
   constructor() {
     super('consumer is shutting down; the event will be redelivered');
@@ -45,6 +43,7 @@ export class EventConsumer {
     private readonly retry: RetryPolicy,
     private readonly metrics: EventsMetrics,
     topics: TopicNames,
+    private readonly lagEveryMs: number,
   ) {
     this.consumer = kafka.consumer({
       groupId: group,
@@ -77,7 +76,7 @@ export class EventConsumer {
       partitionsConsumedConcurrently: 3,
       eachMessage: (payload) => this.handleMessage(payload),
     });
-    this.lagTimer = setInterval(() => void this.updateLag(), LAG_EVERY_MS);
+    this.lagTimer = setInterval(() => void this.updateLag(), this.lagEveryMs);
     this.lagTimer.unref();
   }
 
