@@ -1,6 +1,5 @@
 export * from './bootstrap/bootstrap';
 export * from './bootstrap/platform.module';
-export type { PlatformRouteConfig } from './bootstrap/request-hooks';
 export * from './bootstrap/tokens';
 export * from './config/config';
 export * from './consul/consul-registration';

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { PlatformRouteConfig } from '@lib/platform';
 import type { GatewayMetrics } from './gateway-metrics';
 import { ROUTE_OF_REQUEST, type ProxiedRequest, type ProxyHandler } from './proxy.handler';
 
@@ -42,9 +41,6 @@ export function registerProxyRoutes(
       method: METHODS,
       url: '/api/*',
       exposeHeadRoute: false,
-      // The proxy names the request id in what it logs and forwards; without the async
-      // context its promises skip Node 20's promise hooks.
-      config: { requestContext: false } satisfies PlatformRouteConfig,
       handler: (request, reply) => proxy.handle(request, reply),
     });
   });

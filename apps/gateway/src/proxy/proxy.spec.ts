@@ -70,6 +70,7 @@ describe('gateway proxy', () => {
     [a, b] = await Promise.all([startEchoUpstream('a'), startEchoUpstream('b')]);
     app = await createPlatformApp({
       name: 'gateway',
+      requestContext: false,
       module: TestGatewayModule,
       configSchema: gatewayConfigSchema,
       env: {

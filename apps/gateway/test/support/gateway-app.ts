@@ -45,6 +45,7 @@ export async function startGateway(
 
   const app = await createPlatformApp({
     name: 'gateway',
+    requestContext: false,
     module: IntegrationGatewayModule,
     configSchema: gatewayConfigSchema,
     env: {

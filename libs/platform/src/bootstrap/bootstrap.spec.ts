@@ -18,7 +18,6 @@ import { baseConfigSchema } from '../config/config';
 import { currentRequestId } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
 import { createPlatformApp } from './bootstrap';
-import type { PlatformRouteConfig } from './request-hooks';
 
 class CreateThingDto {
   @IsString()
@@ -44,7 +43,7 @@ class ThingsController {
   }
 }
 
-/** Routes on the raw Fastify instance, the way the gateway mounts its proxy. */
+/** A route on the raw Fastify instance, the way the gateway mounts its proxy. */
 @Injectable()
 class RawRoutes implements OnModuleInit {
   constructor(@Inject(HttpAdapterHost) private readonly host: HttpAdapterHost) {}
@@ -55,9 +54,7 @@ class RawRoutes implements OnModuleInit {
       await new Promise((resolve) => setImmediate(resolve));
       return { requestId: currentRequestId() ?? null };
     };
-    fastify.get('/raw/with-context', handler);
-    const config: PlatformRouteConfig = { requestContext: false };
-    fastify.get('/raw/without-context', { config }, handler);
+    fastify.get('/raw/context', handler);
   }
 }
 
@@ -67,13 +64,17 @@ class ThingsModule {}
 describe('an app built by createPlatformApp', () => {
   let app: NestFastifyApplication;
 
-  beforeAll(async () => {
-    app = await createPlatformApp({
+  const things = (requestContext?: boolean) =>
+    createPlatformApp({
       name: 'things',
       module: ThingsModule,
       configSchema: baseConfigSchema,
       env: { PORT: '0', LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: '1024' },
+      requestContext,
     });
+
+  beforeAll(async () => {
+    app = await things();
   });
 
   afterAll(() => app.close());
@@ -137,15 +138,32 @@ describe('an app built by createPlatformApp', () => {
     expect(JSON.stringify(boom.body)).not.toContain('db-7');
   });
 
-  it('carries the request id through raw routes, unless a route opts out of the context', async () => {
-    const withContext = await http().get('/raw/with-context').set('x-request-id', 'raw-1');
-    expect(withContext.body).toEqual({ requestId: 'raw-1' });
-    const without = await http().get('/raw/without-context').set('x-request-id', 'raw-2');
-    expect(without.body).toEqual({ requestId: null });
-    // The id still goes out, and the request is still measured.
-    expect(without.headers['x-request-id']).toBe('raw-2');
-    const metrics = await http().get('/metrics');
-    expect(metrics.text).toMatch(/route="\/raw\/without-context",status_code="200"\} 1/);
+  it('carries the request id through raw routes too', async () => {
+    const response = await http().get('/raw/context').set('x-request-id', 'raw-1');
+    expect(response.body).toEqual({ requestId: 'raw-1' });
+  });
+
+  it('runs no request in the async context when the app opts out, and still returns and measures the id', async () => {
+    const bare = await things(false);
+    try {
+      const server = bare.getHttpServer();
+      const raw = await request(server).get('/raw/context').set('x-request-id', 'raw-2');
+      expect(raw.body).toEqual({ requestId: null });
+      expect(raw.headers['x-request-id']).toBe('raw-2');
+      const nest = await request(server)
+        .post('/things')
+        .set('x-request-id', 'nest-2')
+        .send({ name: 'a', count: 1 });
+      expect({ status: nest.status, body: nest.body }).toEqual({
+        status: 201,
+        body: { name: 'a', count: 1 },
+      });
+      expect(nest.headers['x-request-id']).toBe('nest-2');
+      const metrics = await request(server).get('/metrics');
+      expect(metrics.text).toMatch(/route="\/raw\/context",status_code="200"\} 1/);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('makes a request id when the client sends none or an unsafe one', async () => {

@@ -25,6 +25,14 @@ export interface PlatformAppOptions<C extends BaseConfig> {
   configSchema: ConfigSchema<C>;
   /** Defaults to process.env; tests pass their own. */
   env?: Record<string, string | undefined>;
+  /**
+   * `false`: no request runs in an async context, so `currentRequestId()` is undefined and log
+   * lines carry a request id only when they name it. On Node 20 the context works through
+   * promise hooks, and once one request has entered it they run on every promise of the
+   * process for good (a health check is enough). For an app whose hot path names the id
+   * itself: the gateway. Default true.
+   */
+  requestContext?: boolean;
 }
 
 const loggers = new WeakMap<NestFastifyApplication, Logger>();
@@ -76,6 +84,7 @@ export async function createPlatformApp<C extends BaseConfig>(
     app.get(MetricsService),
     createAccessLog(logger),
     () => health.isDraining,
+    options.requestContext ?? true,
   );
 
   await app.init();

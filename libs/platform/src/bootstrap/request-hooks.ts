@@ -6,17 +6,6 @@ import { runWithRequestId } from '../context/request-context';
 import type { AccessEntry } from '../logging/logger';
 import type { MetricsService } from '../metrics/metrics.service';
 
-/** Per-route settings for routes mounted on the raw Fastify instance (`config` of a route). */
-export interface PlatformRouteConfig {
-  /**
-   * `false`: the route's handler runs outside the request's async context, so logs written
-   * from it carry no request id unless they name it. On Node 20 the context costs a promise
-   * hook on every promise; a hot route that passes the id along itself (the gateway's proxy)
-   * can do without it.
-   */
-  requestContext?: boolean;
-}
-
 const contextResource = Symbol('contextResource');
 const startedAt = Symbol('startedAt');
 
@@ -28,36 +17,43 @@ const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 /**
  * Per-request plumbing on the raw Fastify instance, so it runs for every route, including
  * requests rejected before Nest's handlers (body too large, malformed JSON, unknown route):
- * request id in and out, the async context carrying it, metrics and one access log line.
+ * request id in and out, the async context carrying it (unless `requestContext` is false),
+ * metrics and one access log line.
  */
 export function installRequestHooks(
   fastify: FastifyInstance,
   metrics: MetricsService,
   accessLog: (entry: AccessEntry, quiet: boolean) => void,
   isDraining: () => boolean,
+  requestContext: boolean,
 ): void {
-  fastify.addHook('onRequest', (request: TrackedRequest, reply, done) => {
+  const start = (request: TrackedRequest, reply: FastifyReply) => {
     request[startedAt] = performance.now();
     void reply.header(REQUEST_ID_HEADER, request.id);
-    if ((request.routeOptions.config as PlatformRouteConfig).requestContext === false) {
-      done();
-      return;
-    }
-    runWithRequestId(String(request.id), () => {
-      // Only a request with a body resumes from socket events later; most reads have none.
-      if (request.headers['content-length'] || request.headers['transfer-encoding']) {
-        request[contextResource] = new AsyncResource('platform.request');
-      }
+  };
+  if (!requestContext) {
+    fastify.addHook('onRequest', (request: TrackedRequest, reply, done) => {
+      start(request, reply);
       done();
     });
-  });
-
-  // Body parsing resumes from socket events, outside the context entered above; re-enter it.
-  fastify.addHook('preValidation', (request: TrackedRequest, _reply, done) => {
-    const resource = request[contextResource];
-    if (resource) resource.runInAsyncScope(done);
-    else done();
-  });
+  } else {
+    fastify.addHook('onRequest', (request: TrackedRequest, reply, done) => {
+      start(request, reply);
+      runWithRequestId(String(request.id), () => {
+        // Only a request with a body resumes from socket events later; most reads have none.
+        if (request.headers['content-length'] || request.headers['transfer-encoding']) {
+          request[contextResource] = new AsyncResource('platform.request');
+        }
+        done();
+      });
+    });
+    // Body parsing resumes from socket events, outside the context entered above; re-enter it.
+    fastify.addHook('preValidation', (request: TrackedRequest, _reply, done) => {
+      const resource = request[contextResource];
+      if (resource) resource.runInAsyncScope(done);
+      else done();
+    });
+  }
 
   // While draining, ask keep-alive clients to reconnect elsewhere, so the listener can close
   // as soon as the in-flight requests are done rather than when idle sockets time out.
