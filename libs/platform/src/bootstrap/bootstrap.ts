@@ -12,6 +12,7 @@ import { ConsulRegistration } from '../consul/consul-registration';
 import { isAcceptableRequestId } from '../context/request-context';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { HealthRegistry } from '../health/health.registry';
+import { trustPrivateHops } from '../http/trusted-proxies';
 import { createAccessLog, createLogger, PinoNestLogger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { PlatformModule } from './platform.module';
@@ -61,7 +62,7 @@ export async function createPlatformApp<C extends BaseConfig>(
     bodyLimit: config.BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 256 },
     // Behind the gateway the client's address arrives in X-Forwarded-For; trust only private hops.
-    trustProxy: 'loopback,uniquelocal',
+    trustProxy: trustPrivateHops(),
     genReqId: (request: IncomingMessage) => {
       const given = request.headers[REQUEST_ID_HEADER];
       return isAcceptableRequestId(given) ? given : randomUUID();
