@@ -28,8 +28,8 @@ import { UsersModule } from './users/users.module';
         consume: false,
       }),
     }),
-    // auth verifies its own tokens with the keys it holds, not over HTTP from itself. Not a
-    // global guard while the platform's /health and /metrics carry no @Public(): Consul and
+    // auth verifies its own tokens with the keys it holds, not over HTTP from itself. The guard
+    // is global: every route needs a token unless it is marked @Public().
     AuthModule.forRootAsync({
       imports: [KeysModule],
       inject: [KeyStore, APP_CONFIG],

@@ -27,7 +27,7 @@ import { PostsModule } from './posts/posts.module';
         store: { kind: 'mongo', db, collections: [POSTS] },
       }),
     }),
-    // Not a global guard while the platform's /health and /metrics carry no @Public(): Consul
+    // The platform's global JWT guard: every route needs a token unless it is marked @Public().
     AuthModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => authOptionsFromConfig(config),

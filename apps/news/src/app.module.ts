@@ -25,7 +25,7 @@ import type { AppConfig } from './config';
         store: { kind: 'mongo', db, collections: [ARTICLES] },
       }),
     }),
-    // Not a global guard while the platform's /health and /metrics carry no @Public(): Consul
+    // The platform's global JWT guard: every route needs a token unless it is marked @Public().
     AuthModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => authOptionsFromConfig(config),

@@ -29,7 +29,7 @@ import { WalletsModule } from './wallets/wallets.module';
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
       }),
     }),
-    // Not a global guard: the platform's /health and /metrics routes carry no @Public() yet, and
+    // The platform's global JWT guard: every route needs a token unless it is marked @Public().
     AuthModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => authOptionsFromConfig(config),
