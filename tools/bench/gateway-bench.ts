@@ -136,6 +136,10 @@ async function main(): Promise<void> {
       target: await startMinimalProxy('fastify', upstream.url),
     });
     targets.push({
+      name: 'minimal Fastify + undici proxy forwarding headers (no features)',
+      target: await startMinimalProxy('fastify-headers', upstream.url),
+    });
+    targets.push({
       name: 'minimal node:http + undici proxy (no features)',
       target: await startMinimalProxy('node-http', upstream.url),
     });
@@ -207,11 +211,15 @@ async function main(): Promise<void> {
     console.log(
       `vs nginx: ${Math.round((100 * ours.rps) / nginxRow.rps)}% of its req/s (goal ≥ 50%)${paired('this gateway', 'nginx')}`,
     );
-    for (const floor of ['minimal Fastify', 'minimal node:http']) {
+    for (const [floor, label] of [
+      ['minimal Fastify', 'minimal Fastify proxy'],
+      ['minimal Fastify + undici proxy forwarding', 'minimal Fastify proxy forwarding headers'],
+      ['minimal node:http', 'minimal node:http proxy'],
+    ]) {
       const row = by(floor);
       if (!row) continue;
       console.log(
-        `${floor} proxy: ${Math.round((100 * row.rps) / nginxRow.rps)}% of nginx${paired(floor, 'nginx')}; ${(row.rps / (eg?.rps ?? NaN)).toFixed(1)}× express-gateway${paired(floor, 'express')}; this gateway at ${Math.round((100 * ours.rps) / row.rps)}% of it${paired('this gateway', floor)}`,
+        `${label}: ${Math.round((100 * row.rps) / nginxRow.rps)}% of nginx${paired(floor, 'nginx')}; ${(row.rps / (eg?.rps ?? NaN)).toFixed(1)}× express-gateway${paired(floor, 'express')}; this gateway at ${Math.round((100 * ours.rps) / row.rps)}% of it${paired('this gateway', floor)}`,
       );
     }
   }

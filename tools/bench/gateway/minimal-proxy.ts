@@ -3,59 +3,101 @@
  * upstream, called through its dispatcher API (the cheapest way undici offers, and the one the
  * gateway uses), with none of the gateway's work (no routing table, discovery, auth, limits,
  * breaker, metrics, logs or request ids). `fastify` mounts it as a Fastify route, the way
- * the gateway does; `node-http` answers from a bare node:http server. What separates the
- * gateway from these rows is its features and framework; what separates them from nginx is
- * the runtime's. argv: <fastify|node-http> <port> <upstream url>.
+ * the gateway does; `fastify-headers` also passes headers on both ways through the gateway's
+ * own header policy (client headers plus x-forwarded-* and x-request-id up, the upstream's
+ * down), as any correct proxy must; `node-http` answers from a bare node:http server. What
+ * separates the gateway from these rows is its features and framework; what separates them
+ * from nginx is the runtime's. argv: <fastify|fastify-headers|node-http> <port> <upstream url>.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import Fastify from 'fastify';
 import { Pool, type Dispatcher } from 'undici';
+
+/** The gateway's own header policy (apps/gateway/src/proxy/header-policy.ts). */
+interface HeaderPolicy {
+  upstreamRequestHeaders(
+    incoming: IncomingHttpHeaders,
+    context: { requestId: string; peerAddress: string; host: string | undefined; protocol: string },
+  ): Record<string, string | string[]>;
+  clientResponseHeaders(
+    upstream: Record<string, string | string[] | undefined>,
+  ): Record<string, string | string[]>;
+}
 
 const [mode, port, upstream] = process.argv.slice(2);
 const pool = new Pool(upstream, { connections: 128 });
 
 interface Answer {
   status: number;
-  type: string;
+  headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
 
 /** One GET, its body collected whole: the benchmark's answers are a few dozen bytes. */
-function fetchUpstream(path: string): Promise<Answer> {
+function fetchUpstream(path: string, headers?: Record<string, string | string[]>): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let status = 0;
-    let type = '';
+    let received: Answer['headers'] = {};
     const handler: Dispatcher.DispatchHandler = {
       // Its presence tells undici this handler speaks its current API.
       onRequestStart: () => undefined,
-      onResponseStart: (_controller, statusCode, headers) => {
+      onResponseStart: (_controller, statusCode, responseHeaders) => {
         status = statusCode;
-        type = String(headers['content-type']);
+        received = responseHeaders;
       },
       onResponseData: (_controller, chunk) => {
         chunks.push(chunk);
       },
-      onResponseEnd: () => resolve({ status, type, body: Buffer.concat(chunks) }),
+      onResponseEnd: () => resolve({ status, headers: received, body: Buffer.concat(chunks) }),
       onResponseError: (_controller, error) => reject(error),
     };
-    pool.dispatch({ path, method: 'GET' }, handler);
+    pool.dispatch({ path, method: 'GET', headers }, handler);
   });
 }
+
+const contentType = (answer: Answer) => String(answer.headers['content-type']);
 
 if (mode === 'fastify') {
   const app = Fastify({ logger: false });
   app.get('/api/*', async (request, reply) => {
-    const { status, type, body } = await fetchUpstream(request.url);
-    return reply.code(status).header('content-type', type).send(body);
+    const answer = await fetchUpstream(request.url);
+    return reply.code(answer.status).header('content-type', contentType(answer)).send(answer.body);
+  });
+  void app.listen({ port: Number(port), host: '127.0.0.1' });
+} else if (mode === 'fastify-headers') {
+  // From the build the benchmark made before starting this (apps may not import each other).
+  const { upstreamRequestHeaders, clientResponseHeaders } = createRequire(__filename)(
+    resolve(__dirname, '../../../dist/apps/gateway/apps/gateway/src/proxy/header-policy.js'),
+  ) as HeaderPolicy;
+  const app = Fastify({ logger: false });
+  app.get('/api/*', async (request, reply) => {
+    const answer = await fetchUpstream(
+      request.url,
+      upstreamRequestHeaders(request.headers, {
+        requestId: String(request.id),
+        peerAddress: request.socket.remoteAddress ?? '',
+        host: request.headers.host,
+        protocol: request.protocol,
+      }),
+    );
+    return reply
+      .code(answer.status)
+      .headers(clientResponseHeaders(answer.headers))
+      .send(answer.body);
   });
   void app.listen({ port: Number(port), host: '127.0.0.1' });
 } else {
   createServer((request, response) => {
     fetchUpstream(request.url ?? '/').then(
-      ({ status, type, body }) => {
-        response.writeHead(status, { 'content-type': type, 'content-length': body.length });
-        response.end(body);
+      (answer) => {
+        response.writeHead(answer.status, {
+          'content-type': contentType(answer),
+          'content-length': answer.body.length,
+        });
+        response.end(answer.body);
       },
       () => {
         response.statusCode = 502;

@@ -98,7 +98,7 @@ export async function startUpstream(consulUrl: string): Promise<Target> {
 
 /** A featureless undici proxy in front of the upstream: the floor for Node.js. */
 export async function startMinimalProxy(
-  mode: 'fastify' | 'node-http',
+  mode: 'fastify' | 'fastify-headers' | 'node-http',
   upstreamUrl: string,
 ): Promise<Target> {
   const port = await freePort();
