@@ -8,6 +8,7 @@
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { PINNED, SERVER_CPU, stopAllOnExit } from './gateway/processes';
+import { median } from './gateway/stats';
 import {
   BENCH_PATH,
   EXPRESS_GATEWAY_VERSION,
@@ -73,12 +74,6 @@ async function sample(target: Target): Promise<Sample> {
     fixedP50: fixed.result.latency.p50,
     fixedP99: fixed.result.latency.p99,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function summarise(name: string, samples: Sample[]): Row {

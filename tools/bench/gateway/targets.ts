@@ -12,6 +12,8 @@ export const BENCH_PATH = '/api/news/bench';
 
 export interface Target {
   url: string;
+  /** The server's process (taskset execs it, so the pid is the server's own). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -69,7 +71,7 @@ export async function startConsul(): Promise<Target> {
     const leader = (await (await fetch(`${url}/v1/status/leader`)).json()) as string;
     return leader ? true : undefined;
   }, 30_000);
-  return { url, stop: () => stopServer(child, 'SIGINT') };
+  return { url, pid: child.pid, stop: () => stopServer(child, 'SIGINT') };
 }
 
 export async function startUpstream(consulUrl: string): Promise<Target> {
@@ -93,7 +95,7 @@ export async function startUpstream(consulUrl: string): Promise<Target> {
     }),
   });
   if (!response.ok) throw new Error(`Consul registration failed: ${response.status}`);
-  return { url, stop: () => stopServer(child) };
+  return { url, pid: child.pid, stop: () => stopServer(child) };
 }
 
 /** A featureless undici proxy in front of the upstream: the floor for Node.js. */
@@ -112,7 +114,7 @@ export async function startMinimalProxy(
   ]);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}${BENCH_PATH}`);
-  return { url, stop: () => stopServer(child) };
+  return { url, pid: child.pid, stop: () => stopServer(child) };
 }
 
 function gatewayMain(): string {
@@ -143,7 +145,7 @@ export async function startGateway(consulUrl: string, accessLog: boolean): Promi
   // state that leaves it in (a request through the async context once made every later
   // request 8 % dearer).
   await waitForHttp(`${url}/health/ready`);
-  return { url, stop: () => stopServer(child) };
+  return { url, pid: child.pid, stop: () => stopServer(child) };
 }
 
 /** express-gateway in a cache folder outside the repo: a baseline, never a dependency. */
@@ -225,7 +227,7 @@ authorizationCodes:
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}${BENCH_PATH}`);
-  return { url, stop: () => stopServer(child) };
+  return { url, pid: child.pid, stop: () => stopServer(child) };
 }
 
 export function nginxBinary(): string | undefined {
@@ -268,5 +270,5 @@ http {
   const child = startServer(binary, ['-p', dir, '-c', join(dir, 'nginx.conf')]);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}${BENCH_PATH}`);
-  return { url, stop: () => stopServer(child, 'SIGQUIT') };
+  return { url, pid: child.pid, stop: () => stopServer(child, 'SIGQUIT') };
 }
