@@ -7,6 +7,7 @@
 // first use into ~/.cache/microservices-platform, never into the repo.
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
+import { numberArg } from './gateway/args';
 import { PINNED, SERVER_CPU, stopAllOnExit } from './gateway/processes';
 import { median } from './gateway/stats';
 import {
@@ -22,16 +23,12 @@ import {
   type Target,
 } from './gateway/targets';
 
-const arg = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
-const duration = arg('duration', 10);
-const connections = arg('connections', 50);
-const rate = arg('rate', 1000);
+const duration = numberArg('duration', 10);
+const connections = numberArg('connections', 50);
+const rate = numberArg('rate', 1000);
 /** Targets are measured in turn, round after round, and each figure is the median: a
  * neighbour's burst of CPU then spoils one round of every target, not one target. */
-const rounds = arg('rounds', 3);
+const rounds = numberArg('rounds', 3);
 const WARMUP_SECONDS = 3;
 
 interface Row {

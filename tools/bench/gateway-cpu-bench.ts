@@ -7,6 +7,7 @@
 // --forwarded: every request carries X-Forwarded-For and X-Forwarded-Proto, as it does behind
 // an ingress or load balancer.
 import autocannon from 'autocannon';
+import { numberArg } from './gateway/args';
 import { stopAllOnExit } from './gateway/processes';
 import { cpuSeconds, median } from './gateway/stats';
 import {
@@ -18,13 +19,9 @@ import {
   type Target,
 } from './gateway/targets';
 
-const arg = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
-const rate = arg('rate', 8000);
-const seconds = arg('seconds', 3);
-const slices = arg('slices', 8);
+const rate = numberArg('rate', 8000);
+const seconds = numberArg('seconds', 3);
+const slices = numberArg('slices', 8);
 const headers: Record<string, string> = process.argv.includes('--forwarded')
   ? { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' }
   : {};
