@@ -7,11 +7,12 @@
  * own header policy (client headers plus x-forwarded-* and x-request-id up, the upstream's
  * down), as any correct proxy must; `node-http` answers from a bare node:http server. What
  * separates the gateway from these rows is its features and framework; what separates them
- * from nginx is the runtime's. argv: <fastify|fastify-headers|node-http> <port> <upstream url>.
+ * from nginx is the runtime's.
+ * argv: <fastify|fastify-headers|node-http> <port> <upstream url> [header-policy.js of the
+ * gateway's build, for fastify-headers].
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import Fastify from 'fastify';
 import { Pool, type Dispatcher } from 'undici';
 
@@ -26,7 +27,7 @@ interface HeaderPolicy {
   ): Record<string, string | string[]>;
 }
 
-const [mode, port, upstream] = process.argv.slice(2);
+const [mode, port, upstream, headerPolicyPath] = process.argv.slice(2);
 const pool = new Pool(upstream, { connections: 128 });
 
 interface Answer {
@@ -68,9 +69,9 @@ if (mode === 'fastify') {
   });
   void app.listen({ port: Number(port), host: '127.0.0.1' });
 } else if (mode === 'fastify-headers') {
-  // From the build the benchmark made before starting this (apps may not import each other).
+  // From the gateway's build (apps may not import each other).
   const { upstreamRequestHeaders, clientResponseHeaders } = createRequire(__filename)(
-    resolve(__dirname, '../../../dist/apps/gateway/apps/gateway/src/proxy/header-policy.js'),
+    headerPolicyPath,
   ) as HeaderPolicy;
   const app = Fastify({ logger: false });
   app.get('/api/*', async (request, reply) => {

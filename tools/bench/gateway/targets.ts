@@ -98,36 +98,46 @@ export async function startUpstream(consulUrl: string): Promise<Target> {
   return { url, pid: child.pid, stop: () => stopServer(child) };
 }
 
-/** A featureless undici proxy in front of the upstream: the floor for Node.js. */
+/** Where the gateway's build puts its sources. */
+const GATEWAY_BUILD = join(REPO, 'dist/apps/gateway/apps/gateway/src');
+let built = false;
+
+/** Builds the gateway (once per benchmark run; Nx replays it from cache when unchanged). */
+function buildGateway(): void {
+  if (built) return;
+  const build = spawnSync('npx', ['nx', 'run', 'gateway:build'], { cwd: REPO, stdio: 'inherit' });
+  if (build.status !== 0 || !existsSync(join(GATEWAY_BUILD, 'main.js'))) {
+    throw new Error('gateway build failed');
+  }
+  built = true;
+}
+
+/**
+ * A featureless undici proxy in front of the upstream: the floor for Node.js. `fastify-headers`
+ * forwards headers through the gateway's own policy, taken from its build.
+ */
 export async function startMinimalProxy(
   mode: 'fastify' | 'fastify-headers' | 'node-http',
   upstreamUrl: string,
 ): Promise<Target> {
   const port = await freePort();
-  const child = startServer(process.execPath, [
-    '--import',
-    'tsx',
-    join(__dirname, 'minimal-proxy.ts'),
-    mode,
-    String(port),
-    upstreamUrl,
-  ]);
+  const script = join(__dirname, 'minimal-proxy.ts');
+  const args = ['--import', 'tsx', script, mode, String(port), upstreamUrl];
+  if (mode === 'fastify-headers') {
+    buildGateway();
+    args.push(join(GATEWAY_BUILD, 'proxy/header-policy.js'));
+  }
+  const child = startServer(process.execPath, args);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}${BENCH_PATH}`);
   return { url, pid: child.pid, stop: () => stopServer(child) };
 }
 
-function gatewayMain(): string {
-  const main = join(REPO, 'dist/apps/gateway/apps/gateway/src/main.js');
-  const build = spawnSync('npx', ['nx', 'run', 'gateway:build'], { cwd: REPO, stdio: 'inherit' });
-  if (build.status !== 0 || !existsSync(main)) throw new Error('gateway build failed');
-  return main;
-}
-
 /** This repo's gateway, built, as it runs in production (access log on or off). */
 export async function startGateway(consulUrl: string, accessLog: boolean): Promise<Target> {
+  buildGateway();
   const port = await freePort();
-  const child: ChildProcess = startServer(process.execPath, [gatewayMain()], {
+  const child: ChildProcess = startServer(process.execPath, [join(GATEWAY_BUILD, 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
