@@ -17,3 +17,15 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/**
+ * How the gateway is built on the platform, in production and in its tests alike. The proxy
+ * names the request id in what it logs and forwards, so no request runs in the async context:
+ * on Node 20 that would put promise hooks on every promise of the process (about 8 % of CPU
+ * per request).
+ */
+export const GATEWAY_APP = {
+  name: 'gateway',
+  configSchema: gatewayConfigSchema,
+  requestContext: false,
+} as const;

@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPlatformApp, MetricsService, TestTokenIssuer } from '@lib/platform';
 import { startEchoUpstream, type Echo, type EchoUpstream } from '../../test/support/echo-upstream';
-import { gatewayConfigSchema } from '../config';
+import { GATEWAY_APP } from '../config';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
 import type { ServiceInstance } from '@lib/platform';
 import type { RouteDefinition } from '../routing/route-table';
@@ -69,10 +69,8 @@ describe('gateway proxy', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     [a, b] = await Promise.all([startEchoUpstream('a'), startEchoUpstream('b')]);
     app = await createPlatformApp({
-      name: 'gateway',
-      requestContext: false,
+      ...GATEWAY_APP,
       module: TestGatewayModule,
-      configSchema: gatewayConfigSchema,
       env: {
         PORT: '0',
         LOG_LEVEL: 'silent',

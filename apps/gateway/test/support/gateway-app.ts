@@ -5,7 +5,7 @@ import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPlatformApp, TestTokenIssuer } from '@lib/platform';
 import { Pool } from 'undici';
-import { gatewayConfigSchema } from '../../src/config';
+import { GATEWAY_APP } from '../../src/config';
 import { ProxyModule } from '../../src/proxy/proxy.module';
 import type { RouteDefinition } from '../../src/routing/route-table';
 
@@ -44,10 +44,8 @@ export async function startGateway(
   class IntegrationGatewayModule {}
 
   const app = await createPlatformApp({
-    name: 'gateway',
-    requestContext: false,
+    ...GATEWAY_APP,
     module: IntegrationGatewayModule,
-    configSchema: gatewayConfigSchema,
     env: {
       PORT: '0',
       LOG_LEVEL: process.env.GATEWAY_TEST_LOG_LEVEL ?? 'silent',
