@@ -45,7 +45,11 @@ const DEV_ONLY = [
 const GRACE_S = 25;
 
 const devOnly = (f: string) => DEV_ONLY.some((p) => f.startsWith(`app/node_modules/${p}/`));
-const secret = (f: string) => /(^|\/)\.env(\.|$)|\.pem$|\.key$|(^|\/)id_[rd]sa/.test(f);
+/** Private keys and env files anywhere; the system's public CA certificates are not secrets. */
+const secret = (f: string) =>
+  !/^(etc\/ssl|usr\/share\/ca-certificates|usr\/local\/share\/ca-certificates)\//.test(f) &&
+  (/(^|\/)\.env(\.|$)|\.key$|(^|\/)id_(rsa|ecdsa|ed25519)$/.test(f) ||
+    (/^(app|home|root)\//.test(f) && f.endsWith('.pem')));
 /** The apps' own files: compiled JavaScript only, no TypeScript, specs or test helpers. */
 const sourceOrTest = (f: string) =>
   f.startsWith('app/') &&
