@@ -111,6 +111,7 @@ export class EventBus implements OnApplicationBootstrap, OnModuleDestroy {
         this.topics,
         options.lagEveryMs ?? 10_000,
       );
+      await this.connection.waitForGroupCoordinator(group);
       await this.consumer.start();
       this.logger.log(`consumer group ${group} handles ${[...handlers.keys()].join(', ')}`);
     }

@@ -21,6 +21,7 @@ export interface OutgoingEvent {
 
 const logger = new Logger('Kafka');
 const LEADER_WAIT_MS = 30_000;
+const COORDINATOR_WAIT_MS = 60_000;
 
 function onlyAlreadyExists(error: unknown): boolean {
   const errors = (error as { errors?: { type?: string }[] }).errors;
@@ -136,6 +137,24 @@ export class KafkaConnection {
         if (Date.now() > deadline) throw error;
       }
       if (Date.now() > deadline) throw new Error(`topics have no leader yet: ${topics.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /**
+   * Waits until the broker names the group's coordinator. On a fresh broker the offsets topic
+   * is created by the first such request and is unavailable for a while; a consumer that joins
+   * then crashes for good (kafkajs does not restart on "group coordinator not found").
+   */
+  async waitForGroupCoordinator(group: string): Promise<void> {
+    const deadline = Date.now() + COORDINATOR_WAIT_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        await this.admin.describeGroups([group]);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
