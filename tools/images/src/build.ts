@@ -54,6 +54,7 @@ async function dockerBuild(
     [
       'build',
       '--network=host',
+      '--force-rm',
       ...Object.entries(buildArgs).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
       ...tags.flatMap((t) => ['-t', t]),
       ...extra,
