@@ -142,8 +142,14 @@ export async function waitHealthy(
       (c) => c.state === 'exited' || c.state === 'dead' || c.health === 'unhealthy',
     );
     if (bad) {
+      const logs = await run('docker', ['logs', '--tail', '8', bad.name], {
+        log: join(LOG_DIR, 'compose.log'),
+      }).then(
+        (r) => r.output.trimEnd(),
+        () => '',
+      );
       throw new ImageError(
-        `${bad.service} is ${bad.health ?? bad.state} (exit code ${bad.exitCode}): docker logs ${bad.name}`,
+        `${bad.service} is ${bad.health ?? bad.state} (exit code ${bad.exitCode}); last lines of \`docker logs ${bad.name}\`:\n${logs}`,
       );
     }
     const waiting = list.filter((c) => c.health !== 'healthy').map((c) => c.service);
