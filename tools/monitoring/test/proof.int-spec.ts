@@ -113,10 +113,36 @@ describe('monitoring on real Prometheus, with the platform under real traffic', 
     return String(settled.status);
   }
 
+  let ports: Record<string, number> = {};
+
+  /** Until Prometheus has scraped every app of this run, healthy, at least once after `time`. */
+  async function scrapedSince(time: number): Promise<void> {
+    await waitFor(async () => {
+      const response = await fetch(`${PROMETHEUS}/api/v1/targets?state=active`);
+      const { data } = (await response.json()) as {
+        data: {
+          activeTargets: {
+            labels: { job: string; instance: string };
+            health: string;
+            lastScrape: string;
+          }[];
+        };
+      };
+      const scraped = APPS.filter((app) =>
+        data.activeTargets.some(
+          (t) =>
+            t.labels.job === app &&
+            t.labels.instance.endsWith(`:${ports[app]}`) &&
+            t.health === 'up' &&
+            Date.parse(t.lastScrape) > time,
+        ),
+      );
+      return scraped.length === APPS.length ? true : undefined;
+    }, 45_000);
+  }
+
   beforeAll(async () => {
-    const ports = Object.fromEntries(
-      await Promise.all(APPS.map(async (a) => [a, await freePort()])),
-    );
+    ports = Object.fromEntries(await Promise.all(APPS.map(async (a) => [a, await freePort()])));
     const specs = appSpecs((name) => ports[name]);
     gateway = `http://127.0.0.1:${ports.gateway}`;
     // Rule files are loaded in place: a reload makes Prometheus evaluate the ones in this tree.
@@ -128,22 +154,7 @@ describe('monitoring on real Prometheus, with the platform under real traffic', 
       );
     await waitUntilReady(apps, process.env.CONSUL_URL!, 120_000, logDir);
     // Prometheus finds each of them in Consul and scrapes it.
-    await waitFor(async () => {
-      const { data } = (await (
-        await fetch(`${PROMETHEUS}/api/v1/targets?state=active`)
-      ).json()) as {
-        data: { activeTargets: { labels: { job: string; instance: string }; health: string }[] };
-      };
-      const up = APPS.filter((app) =>
-        data.activeTargets.some(
-          (t) =>
-            t.labels.job === app &&
-            t.labels.instance.endsWith(`:${ports[app]}`) &&
-            t.health === 'up',
-        ),
-      );
-      return up.length === APPS.length ? true : undefined;
-    }, 45_000);
+    await scrapedSince(Date.now());
   }, 240_000);
 
   afterAll(async () => {
@@ -240,39 +251,26 @@ describe('monitoring on real Prometheus, with the platform under real traffic', 
       Array.from({ length: 40 }, () => api('POST', '/api/auth/login', { body: {} })),
     );
     expect(burst.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+
+    // Rates need two samples: every series this traffic created is scraped twice more.
+    await scrapedSince(Date.now());
+    await scrapedSince(Date.now());
   }, 120_000);
 
-  /** `[query, series]` rows for the table printed at the end. */
-  const table: [string, string][] = [];
-  afterAll(() => {
-    const width = Math.max(...table.map(([q]) => q.length));
-    console.log(
-      [
-        `${'query'.padEnd(width)}  series`,
-        ...table.map(([q, n]) => `${q.padEnd(width)}  ${n}`),
-      ].join('\n'),
-    );
-  });
+  const records = loadRules().flatMap((r) => (r.record ? [r.record] : []));
+  // produced by the last evaluations, not left over from an earlier run
+  const recent = (record: string) => `last_over_time(${record}[30s])`;
 
   it('produces series for every recording rule, now', async () => {
-    const records = loadRules().flatMap((r) => (r.record ? [r.record] : []));
-    const counts = await waitFor(
+    const empty = () =>
+      Promise.all(records.map(async (r) => ((await query(recent(r))).length ? [] : [r]))).then(
+        (lists) => lists.flat(),
+      );
+    await waitFor(async () => ((await empty()).length === 0 ? true : undefined), 60_000).catch(
       async () => {
-        const found = await Promise.all(
-          // produced by the last evaluations, not left over from an earlier run
-          records.map(async (record) => (await query(`last_over_time(${record}[30s])`)).length),
-        );
-        return found.every((n) => n > 0) ? found : undefined;
+        throw new Error(`recording rules without series: ${(await empty()).join(', ')}`);
       },
-      60_000,
-      () => records.join(', '),
-    ).catch(async (error: Error) => {
-      const empty = [];
-      for (const record of records)
-        if ((await query(`last_over_time(${record}[30s])`)).length === 0) empty.push(record);
-      throw new Error(`recording rules without series: ${empty.join(', ')}\n${error.message}`);
-    });
-    records.forEach((record, i) => table.push([record, String(counts[i])]));
+    );
   }, 90_000);
 
   it("returns series for every dashboard panel's query (variables substituted)", async () => {
@@ -305,10 +303,17 @@ describe('monitoring on real Prometheus, with the platform under real traffic', 
     }, 60_000).catch(() => {
       throw new Error([...missing].map(([name, why]) => `${name}: ${why}`).join('\n'));
     });
+    // The figures of this run: every recording rule and every query, with its series count.
+    const rows: [string, string][] = [];
+    for (const record of records) rows.push([record, String((await query(recent(record))).length)]);
     for (const q of queries)
-      table.push([
+      rows.push([
         q.expr,
-        q.cannot ? `0 (${q.cannot.reason})` : String((await query(q.expr)).length),
+        q.cannot ? `0: ${q.cannot.reason}` : String((await query(q.expr)).length),
       ]);
+    const width = Math.max(...rows.map(([q]) => q.length));
+    console.log(
+      [['query', 'series'], ...rows].map(([q, n]) => `${q.padEnd(width)}  ${n}`).join('\n'),
+    );
   }, 90_000);
 });
