@@ -253,17 +253,36 @@ describe('Prometheus configurations', () => {
     expect(devstack.rule_files).toEqual([join(RULES_DIR, '*.rules.yml')]);
   });
 
-  it('run official images, pinned, never pulled when present', () => {
+  it('run official images, pinned, never pulled when present, in hardened pods', () => {
     const pods = k8sRendered.filter(
       (o) => o.kind === 'Deployment' && ['prometheus', 'grafana'].includes(o.metadata.name),
     ) as unknown as {
-      spec: { template: { spec: { containers: { image: string; imagePullPolicy: string }[] } } };
+      spec: {
+        template: {
+          spec: {
+            securityContext: Record<string, unknown>;
+            automountServiceAccountToken: boolean;
+            containers: (Record<string, unknown> & { image: string })[];
+          };
+        };
+      };
     }[];
     expect(pods.map((p) => p.spec.template.spec.containers[0].image).sort()).toEqual([
       expect.stringMatching(/^grafana\/grafana:\d+\.\d+\.\d+$/),
       expect.stringMatching(/^prom\/prometheus:v\d+\.\d+\.\d+$/),
     ]);
-    for (const pod of pods)
-      expect(pod.spec.template.spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
+    for (const { spec } of pods) {
+      const [container] = spec.template.spec.containers;
+      expect(spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true });
+      expect(spec.template.spec.automountServiceAccountToken).toBe(false);
+      expect(container).toMatchObject({
+        imagePullPolicy: 'IfNotPresent',
+        startupProbe: expect.anything(),
+        readinessProbe: expect.anything(),
+        livenessProbe: expect.anything(),
+        resources: { requests: expect.anything(), limits: expect.anything() },
+        securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+      });
+    }
   });
 });
