@@ -245,6 +245,14 @@ describe('monitoring on real Prometheus, with the platform under real traffic', 
       return result.length > 0 ? result : undefined;
     }, 30_000);
     expect(deadLettered[0].metric).toMatchObject({ group: 'news', type: 'invalid' });
+    // ... and the alert for it fires on this Prometheus, from the rule file as shipped.
+    const alert = await waitFor(async () => {
+      const result = await query(
+        'ALERTS{alertname="EventsDeadLettered",alertstate="firing",group="news",type="invalid"}',
+      );
+      return result.length > 0 ? result : undefined;
+    }, 30_000);
+    expect(alert[0].metric).toMatchObject({ job: 'news', severity: 'warning' });
 
     // A burst past the auth routes' per-IP limit (burst 20): some answered 429.
     const burst = await Promise.all(
