@@ -1,3 +1,10 @@
 const { projectConfig } = require('../jest.preset');
 
-module.exports = projectConfig('tools', { integration: false });
+const config = projectConfig('tools', { integration: false });
+// devstack, images and monitoring are Nx projects of their own, with their own test targets.
+config.projects[0].testPathIgnorePatterns = [
+  '/tools/devstack/',
+  '/tools/images/',
+  '/tools/monitoring/',
+];
+module.exports = config;

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 
-// The delivery files (compose, Kubernetes, Grafana) are checked against the code they deliver:
-// a renamed env variable, a missing probe or a dashboard on a metric nobody exports fails here.
+// The delivery files (compose, Kubernetes) are checked against the code they deliver: a renamed
+// env variable or a missing probe fails here. Rules and dashboards: tools/monitoring.
 const root = resolve(__dirname, '..', '..');
 const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog'];
 const STORE_ENV: Record<string, string> = {
@@ -118,54 +118,4 @@ describe('docker-compose.yml', () => {
       if (STORE_ENV[app]) expect(String(env[STORE_ENV[app]])).toContain(`/${app}`);
     }
   });
-});
-
-describe('Grafana dashboards', () => {
-  function sourceFiles(dir: string): string[] {
-    return readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return sourceFiles(path);
-      return path.endsWith('.ts') && !path.endsWith('.spec.ts') ? [path] : [];
-    });
-  }
-
-  // Metric names the code registers, plus prom-client's default ones and Prometheus' own `up`.
-  const exported = new Set<string>([
-    'up',
-    'process_resident_memory_bytes',
-    'nodejs_eventloop_lag_p99_seconds',
-  ]);
-  for (const file of [...sourceFiles(join(root, 'libs')), ...sourceFiles(join(root, 'apps'))]) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/name:\s*'([a-z_]+)'/g))
-      exported.add(match[1]);
-  }
-
-  const dashboardDir = join(root, 'grafana', 'dashboards', 'platform');
-  for (const file of readdirSync(dashboardDir)) {
-    it(`${file} queries only metrics the platform exports`, () => {
-      const dashboard = JSON.parse(readFileSync(join(dashboardDir, file), 'utf8')) as {
-        panels: { targets: { expr: string }[] }[];
-      };
-      const used = new Set<string>();
-      for (const panel of dashboard.panels) {
-        for (const target of panel.targets) {
-          // Drop `by (labels)` and `{matchers}`; what remains before `[`, `)`, ` ==` is a metric.
-          const expr = target.expr.replace(/\bby \([^)]*\)/g, '').replace(/\{[^}]*\}/g, '');
-          const names = expr.match(/\b[a-z_]+(?=\[|\)| ==|$)/g) ?? [];
-          for (const name of names) {
-            const base = name.replace(/_(bucket|count|sum)$/, '');
-            if (
-              !['by', 'sum', 'max', 'rate', 'increase', 'count', 'histogram_quantile'].includes(
-                name,
-              )
-            )
-              used.add(base);
-          }
-        }
-      }
-      const unknown = [...used].filter((name) => !exported.has(name));
-      expect(unknown).toEqual([]);
-      expect(used.size).toBeGreaterThan(5);
-    });
-  }
 });

@@ -3,6 +3,9 @@ import { up } from './stack';
 
 export type { StackEnv } from './env';
 export { down, status, up } from './stack';
+export { loadConfig } from './config';
+/** The Prometheus config the stack generates, for the monitoring checks. */
+export { prometheusYaml } from './components/prometheus';
 
 /**
  * Brings the dev stack up unless it is already running and healthy (then this takes
