@@ -22,18 +22,12 @@ describe('KafkaConnection.waitForGroupCoordinator', () => {
   });
 
   it('gives up with the broker error after its deadline', async () => {
-    jest.useFakeTimers({ now: 0, advanceTimers: true });
-    try {
-      const describeGroups = jest.fn().mockImplementation(() => {
-        jest.setSystemTime(Date.now() + 20_000);
-        return Promise.reject(new Error('The group coordinator is not available'));
-      });
-      await expect(connectionWith(describeGroups).waitForGroupCoordinator('blog')).rejects.toThrow(
-        'group coordinator is not available',
-      );
-      expect(describeGroups.mock.calls.length).toBeGreaterThan(1);
-    } finally {
-      jest.useRealTimers();
-    }
+    const describeGroups = jest
+      .fn()
+      .mockRejectedValue(new Error('The group coordinator is not available'));
+    await expect(
+      connectionWith(describeGroups).waitForGroupCoordinator('blog', 250),
+    ).rejects.toThrow('group coordinator is not available');
+    expect(describeGroups.mock.calls.length).toBeGreaterThan(1);
   });
 });

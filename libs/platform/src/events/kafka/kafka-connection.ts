@@ -146,8 +146,8 @@ export class KafkaConnection {
    * is created by the first such request and is unavailable for a while; a consumer that joins
    * then crashes for good (kafkajs does not restart on "group coordinator not found").
    */
-  async waitForGroupCoordinator(group: string): Promise<void> {
-    const deadline = Date.now() + COORDINATOR_WAIT_MS;
+  async waitForGroupCoordinator(group: string, timeoutMs = COORDINATOR_WAIT_MS): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
       try {
         await this.admin.describeGroups([group]);
