@@ -14,7 +14,7 @@ export type EngineStatus = { ok: true; version: string } | { ok: false; why: str
 
 function docker(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('docker', args, { timeout: 15_000 }, (err, stdout, stderr) => {
+    execFile('docker', args, { timeout: 15_000, env: process.env }, (err, stdout, stderr) => {
       const code = err ? ((err as NodeJS.ErrnoException).code === 'ENOENT' ? -1 : 1) : 0;
       done({ code, stdout, stderr });
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { baseKey, debianMirror, debootstrapFailure, type BaseInputs } from './base';
 import { missingVariables } from './compose';
-import { REPO_ROOT } from './engine';
+import { engineStatus, REPO_ROOT } from './engine';
 import {
   INFRA_IMAGES,
   LOCAL_NODE_IMAGE,
@@ -141,5 +141,30 @@ describe('the compose files', () => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain(`ARG NODE_IMAGE=node:${NODE_VERSION}-bookworm-slim`);
     expect(dockerfile).not.toMatch(/^# syntax=/m);
+  });
+});
+
+describe('engineStatus', () => {
+  const path = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = path;
+    delete process.env.DOCKER_HOST;
+  });
+
+  it('says what to install when there is no Docker client', async () => {
+    process.env.PATH = '/nonexistent';
+    const status = await engineStatus();
+    expect(status.ok).toBe(false);
+    expect(!status.ok && status.why).toContain('apt-get install docker.io docker-compose');
+  });
+
+  it('names the address it tried and how to start an engine when none answers', async () => {
+    process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+    const status = await engineStatus();
+    expect(status.ok).toBe(false);
+    expect(!status.ok && status.why).toContain(
+      'does not answer at unix:///nonexistent/docker.sock',
+    );
+    expect(!status.ok && status.why).toContain('dockerd');
   });
 });
