@@ -11,7 +11,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CACHE_DIR, imageLabel, LOG_DIR } from './engine';
 import { ImageError, Progress, resetLog, run } from './run';
 import { DEBIAN_SUITE, LOCAL_NODE_IMAGE, NODE_VERSION, NPM_VERSION } from './versions';
@@ -192,6 +192,11 @@ async function buildRootfs(
     progress.line('base', `packing the root filesystem`);
     await run('tar', ['--numeric-owner', '-C', root, '-cf', `${tarball}.tmp`, '.'], { log });
     renameSync(`${tarball}.tmp`, tarball);
+    // Older bases (other versions or inputs) are not needed again: keep only this one.
+    const dir = dirname(tarball);
+    for (const f of readdirSync(dir)) {
+      if (f.endsWith('.tar') && join(dir, f) !== tarball) rmSync(join(dir, f));
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
