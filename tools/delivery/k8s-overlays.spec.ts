@@ -1,6 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EVENT_TYPES, deadLetterTopicOf, topicOf } from '@lib/contracts';
 import { SignJWT, calculateJwkThumbprint, importJWK, jwtVerify } from 'jose';
@@ -429,6 +432,115 @@ describe('the secret generator', () => {
     ).resolves.toEqual({
       a: 'theirs',
     });
+  });
+});
+
+describe('the secret generator against an API server', () => {
+  // A stand-in API server with its own CA, token and namespace in a service-account folder.
+  const dir = mkdtempSync(join(tmpdir(), 'secret-generator-'));
+  const stored = new Map<string, Record<string, string>>();
+  const requests: string[] = [];
+  const server = createServer();
+  let port = 0;
+
+  beforeAll(async () => {
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+        .concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'ca.crt'), '-days', '1'])
+        .concat(['-subj', '/CN=kubernetes', '-addext', 'subjectAltName=IP:127.0.0.1']),
+      { stdio: 'ignore' },
+    );
+    writeFileSync(join(dir, 'token'), 'service-account-token');
+    writeFileSync(join(dir, 'namespace'), 'platform-demo\n');
+    server.setSecureContext({
+      key: readFileSync(join(dir, 'key.pem')),
+      cert: readFileSync(join(dir, 'ca.crt')),
+    });
+    server.on('request', (request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        requests.push(`${request.method} ${request.url} ${request.headers.authorization}`);
+        const reply = (status: number, payload: unknown) => {
+          response.writeHead(status, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(payload));
+        };
+        if (request.method === 'GET') {
+          const data = stored.get(request.url!.split('/').pop()!);
+          return data ? reply(200, { data }) : reply(404, { kind: 'Status', code: 404 });
+        }
+        const secret = JSON.parse(body) as {
+          metadata: { name: string };
+          stringData: Record<string, string>;
+        };
+        const encoded = Object.entries(secret.stringData).map(([key, value]) => [
+          key,
+          Buffer.from(value).toString('base64'),
+        ]);
+        stored.set(secret.metadata.name, Object.fromEntries(encoded));
+        reply(201, {});
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((done) => server.close(done));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = () =>
+    new Promise<string>((done, fail) =>
+      execFile(
+        'node',
+        [join(SCRIPTS, 'generate-secrets.js')],
+        {
+          env: {
+            ...process.env,
+            KUBERNETES_SERVICE_HOST: '127.0.0.1',
+            KUBERNETES_SERVICE_PORT: String(port),
+            SERVICE_ACCOUNT_DIR: dir,
+          },
+        },
+        (error, stdout, stderr) => (error ? fail(new Error(stderr)) : done(stdout + stderr)),
+      ),
+    );
+  const decoded = (name: string) =>
+    Object.fromEntries(
+      Object.entries(stored.get(name) ?? {}).map(([k, v]) => [
+        k,
+        Buffer.from(v, 'base64').toString(),
+      ]),
+    );
+
+  it('creates both Secrets once, over TLS as its service account, and logs no value', async () => {
+    const first = await run();
+    const infrastructure = decoded('infrastructure-secrets');
+    const platform = decoded('platform-secrets');
+    expect(Object.keys(platform).sort()).toEqual(
+      Object.keys(secretsScript.platformSecrets(secretsScript.infrastructureSecrets())).sort(),
+    );
+    expect(new URL(platform['auth-database-url']).password).toBe(
+      infrastructure['auth-db-password'],
+    );
+    const collection = '/api/v1/namespaces/platform-demo/secrets';
+    const bearer = 'Bearer service-account-token';
+    expect(requests).toEqual([
+      `GET ${collection}/infrastructure-secrets ${bearer}`,
+      `POST ${collection} ${bearer}`,
+      `GET ${collection}/platform-secrets ${bearer}`,
+      `POST ${collection} ${bearer}`,
+    ]);
+
+    const second = await run();
+    expect(decoded('platform-secrets')).toEqual(platform);
+    expect(requests.slice(4).map((r) => r.split(' ')[0])).toEqual(['GET', 'GET']);
+    for (const value of [...Object.values(infrastructure), ...Object.values(platform)]) {
+      expect(first + second).not.toContain(value);
+    }
+    expect(second).toContain('secret platform-secrets exists');
   });
 });
 

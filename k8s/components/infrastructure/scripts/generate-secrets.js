@@ -7,7 +7,9 @@ const { createHash, generateKeyPairSync, randomBytes } = require('node:crypto');
 const { readFileSync } = require('node:fs');
 const https = require('node:https');
 
-const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+// Where Kubernetes mounts the pod's service account; another folder only in this script's test.
+const SERVICE_ACCOUNT =
+  process.env.SERVICE_ACCOUNT_DIR ?? '/var/run/secrets/kubernetes.io/serviceaccount';
 const POSTGRES_SERVICES = ['auth', 'webtoon', 'payment'];
 const MONGO_SERVICES = ['news', 'blog'];
 const LABELS = {
