@@ -21,6 +21,7 @@ interface Container {
   name: string;
   image: string;
   imagePullPolicy?: string;
+  command?: string[];
   args?: string[];
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: SecretRef } }[];
@@ -38,6 +39,7 @@ interface Container {
 interface PodSpec {
   serviceAccountName?: string;
   securityContext?: Record<string, unknown>;
+  initContainers?: Container[];
   containers: Container[];
   volumes?: { name: string; emptyDir?: unknown }[];
 }
@@ -75,6 +77,11 @@ const find = (objects: K8sObject[], kind: string, name: string) => {
   if (!found) throw new Error(`${kind} ${name} is not rendered`);
   return found;
 };
+/** Every container of a workload's pod, init containers included. */
+const allContainers = (workload: K8sObject) => [
+  ...(workload.spec.template!.spec.initContainers ?? []),
+  ...workload.spec.template!.spec.containers,
+];
 const containerOf = (objects: K8sObject[], kind: string, name: string) =>
   find(objects, kind, name).spec.template!.spec.containers[0];
 
@@ -130,7 +137,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
 
   it('pins every image to a tag that is not latest', () => {
     for (const workload of workloads(objects)) {
-      for (const container of workload.spec.template!.spec.containers) {
+      for (const container of allContainers(workload)) {
         const tag = container.image.split('/').pop()!.split(':')[1];
         expect({ image: container.image, tag }).toEqual({
           image: container.image,
@@ -157,7 +164,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
     for (const workload of workloads(objects)) {
       const pod = workload.spec.template!.spec;
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
-      for (const container of pod.containers) {
+      for (const container of allContainers(workload)) {
         expect(container.resources).toEqual({
           requests: { cpu: expect.any(String), memory: expect.any(String) },
           limits: { cpu: expect.any(String), memory: expect.any(String) },
@@ -178,7 +185,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
       'platform-secrets': Object.keys(secretsScript.platformSecrets(infrastructure)),
     };
     const references = workloads(objects).flatMap((w) =>
-      w.spec.template!.spec.containers.flatMap((c) =>
+      allContainers(w).flatMap((c) =>
         (c.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef] : [])),
       ),
     );
@@ -221,7 +228,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
     );
   });
 
-  it('lets the apps find Consul, Kafka and the databases at Services of the namespace', () => {
+  it('lets the apps find (and wait for) Consul, Kafka and the databases at Services of the namespace', () => {
     const config = objects.find(
       (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('platform-config'),
     )!;
@@ -231,6 +238,15 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
     expect(Number(consul.port)).toBe(servicePort(consul.hostname));
     const [kafkaHost, kafkaPort] = config.data!.KAFKA_BROKERS.split(':');
     expect(Number(kafkaPort)).toBe(servicePort(kafkaHost));
+    for (const app of APPS) {
+      const [wait] = find(objects, 'Deployment', app).spec.template!.spec.initContainers!;
+      expect(wait.command).toEqual([
+        'node',
+        '/scripts/wait-for.js',
+        config.data!.KAFKA_BROKERS,
+        consul.host,
+      ]);
+    }
     const urls = Object.values(secretsScript.platformSecrets(secretsScript.infrastructureSecrets()))
       .filter((value) => /^(postgres|mongodb):/.test(value))
       .map((value) => new URL(value));
@@ -280,7 +296,7 @@ describe('local', () => {
 
   it('runs only images built on this machine, and never pulls one', () => {
     for (const workload of workloads(local)) {
-      for (const container of workload.spec.template!.spec.containers) {
+      for (const container of allContainers(workload)) {
         expect(container.image).toMatch(/^microservices-platform\/[a-z]+:[\w.-]+$/);
         expect(container.imagePullPolicy).toBe('Never');
       }
