@@ -178,6 +178,37 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
     }
   });
 
+  it('meets the restricted Pod Security Standard its namespace enforces', () => {
+    expect(find(objects, 'Namespace', NAMESPACE).metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
+    const allowedVolumes = [
+      'configMap',
+      'emptyDir',
+      'persistentVolumeClaim',
+      'secret',
+      'projected',
+    ];
+    for (const workload of workloads(objects)) {
+      const pod = workload.spec.template!.spec as PodSpec & Record<string, unknown>;
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(pod.securityContext!.runAsUser).not.toBe(0);
+      for (const flag of ['hostNetwork', 'hostPID', 'hostIPC']) expect(pod[flag]).toBeUndefined();
+      for (const volume of pod.volumes ?? []) {
+        const type = Object.keys(volume).find((key) => key !== 'name');
+        expect(allowedVolumes).toContain(type);
+      }
+      for (const container of allContainers(workload)) {
+        expect(container.ports?.some((p) => 'hostPort' in p)).not.toBe(true);
+        expect(container.securityContext).not.toHaveProperty('privileged');
+        expect(container.securityContext).not.toHaveProperty('runAsUser', 0);
+      }
+    }
+  });
+
   it('points every Secret reference at a key the secret generator creates', () => {
     const infrastructure = secretsScript.infrastructureSecrets();
     const created: Record<string, string[]> = {
