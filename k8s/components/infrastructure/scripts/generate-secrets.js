@@ -42,7 +42,11 @@ function infrastructureSecrets() {
 
 /** What the apps read (k8s/README.md lists the keys): URLs built on the service passwords. */
 function platformSecrets(infrastructure) {
-  const data = { 'auth-signing-keys': signingKeys(), 'admin-password': password() };
+  const data = {
+    'auth-signing-keys': signingKeys(),
+    'admin-password': password(),
+    'grafana-admin-password': password(),
+  };
   for (const name of POSTGRES_SERVICES) {
     const secret = infrastructure[`${name}-db-password`];
     data[`${name}-database-url`] = `postgres://${name}:${secret}@postgres:5432/${name}`;
