@@ -3,6 +3,9 @@ import { up } from './stack';
 
 export type { StackEnv } from './env';
 export { down, status, up } from './stack';
+// process records, locks and progress lines, shared with tools/devcluster
+export * as proc from './proc';
+export { Progress, seconds } from './progress';
 
 /**
  * Brings the dev stack up unless it is already running and healthy (then this takes
