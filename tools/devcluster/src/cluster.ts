@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Progress, proc, seconds } from '@tools/devstack';
 import { binaryPaths, ensureBinaries, ensureLocalImages, type Binaries } from './build';
 import { loadConfig, type ClusterConfig } from './config';
@@ -68,8 +68,8 @@ const ctrArgs = (cfg: ClusterConfig) => ['--address', containerdPaths(cfg).socke
 const ctrPath = () => tool('ctr');
 
 function writeConf(cfg: ClusterConfig, name: string, text: string): string {
-  mkdirSync(cfg.confDir, { recursive: true });
   const file = join(cfg.confDir, name);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
   return file;
 }
@@ -487,7 +487,15 @@ export async function up(opts: { quiet?: boolean } = {}): Promise<ClusterEnv> {
     progress.line('network', `node address ${cfg.nodeIp} on ${cfg.iface} (${kind})`);
     for (const stage of [0, 1, 2, 3]) {
       await Promise.all(DAEMONS.filter((d) => d.stage === stage).map((d) => startDaemon(d, ctx)));
-      if (stage === 0) await importImages(cfg, [images.pause, images.probe]);
+      if (stage === 0) {
+        if (await removeContainers(cfg)) {
+          // the CRI plugin loaded them at its start: it must start again without them
+          progress.line('containerd', 'removed containers of an earlier run; restarting it');
+          await stopDaemon(cfg, progress, DAEMONS[0]);
+          await startDaemon(DAEMONS[0], ctx);
+        }
+        await importImages(cfg, [images.pause, images.probe]);
+      }
       if (stage === 2) await kubectlAs(cfg, ['apply', '-f', '-'], systemManifests(cfg));
     }
     const t1 = Date.now();
@@ -525,8 +533,11 @@ async function importImages(cfg: ClusterConfig, tars: string[]): Promise<void> {
   }
 }
 
-/** Kills every container task and deletes the containers while containerd still runs. */
-async function removeContainers(cfg: ClusterConfig): Promise<void> {
+/**
+ * Kills every container task and deletes the containers while containerd still runs; says
+ * whether there were any.
+ */
+async function removeContainers(cfg: ClusterConfig): Promise<boolean> {
   const ctr = (args: string[]) =>
     runCapture(ctrPath(), [...ctrArgs(cfg), ...args], { timeoutMs: 30_000 });
   const ids = async (what: string) =>
@@ -534,28 +545,31 @@ async function removeContainers(cfg: ClusterConfig): Promise<void> {
   const tasks = await ids('tasks');
   await Promise.all(tasks.map((id) => ctr(['tasks', 'kill', '-s', 'SIGKILL', id])));
   await Promise.all(tasks.map((id) => ctr(['tasks', 'delete', '-f', id])));
-  await Promise.all((await ids('containers')).map((id) => ctr(['containers', 'delete', id])));
+  const containers = await ids('containers');
+  await Promise.all(containers.map((id) => ctr(['containers', 'delete', id])));
+  return containers.length > 0;
+}
+
+async function stopDaemon(cfg: ClusterConfig, progress: Progress, d: Daemon): Promise<void> {
+  const rec = proc.readRecord(cfg.runDir, d.name);
+  if (rec && proc.isOurs(rec)) {
+    const t0 = Date.now();
+    await proc.stopGroup(rec.pid, 'SIGTERM', d.stopGraceMs);
+    progress.line(d.name, `stopped pid ${rec.pid} in ${seconds(Date.now() - t0)}`);
+  }
+  proc.removeRecord(cfg.runDir, d.name);
 }
 
 /** Stops every recorded daemon, last stage first; containers go before containerd. */
 async function stopAll(cfg: ClusterConfig, progress: Progress): Promise<void> {
   const stages = [...new Set(DAEMONS.map((d) => d.stage))].sort((a, b) => b - a);
   for (const stage of stages) {
-    const daemons = DAEMONS.filter((d) => d.stage === stage);
     if (stage === 0) {
       const rec = proc.readRecord(cfg.runDir, 'containerd');
       if (rec && proc.isOurs(rec)) await removeContainers(cfg);
     }
     await Promise.all(
-      daemons.map(async (d) => {
-        const rec = proc.readRecord(cfg.runDir, d.name);
-        if (rec && proc.isOurs(rec)) {
-          const t0 = Date.now();
-          await proc.stopGroup(rec.pid, 'SIGTERM', d.stopGraceMs);
-          progress.line(d.name, `stopped pid ${rec.pid} in ${seconds(Date.now() - t0)}`);
-        }
-        proc.removeRecord(cfg.runDir, d.name);
-      }),
+      DAEMONS.filter((d) => d.stage === stage).map((d) => stopDaemon(cfg, progress, d)),
     );
   }
 }
