@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Progress, proc, seconds } from '@tools/devstack';
 import { binaryPaths, ensureBinaries, ensureLocalImages, type Binaries } from './build';
@@ -67,10 +67,11 @@ const adminTls = (cfg: ClusterConfig) => ({
 const ctrArgs = (cfg: ClusterConfig) => ['--address', containerdPaths(cfg).socket, '-n', 'k8s.io'];
 const ctrPath = () => tool('ctr');
 
+/** Writes a config file unless it already has this content: kube-proxy exits when its file is written. */
 function writeConf(cfg: ClusterConfig, name: string, text: string): string {
   const file = join(cfg.confDir, name);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
   return file;
 }
 
@@ -86,7 +87,9 @@ export const DAEMONS: Daemon[] = [
       for (const host of ['_default', 'docker.io'])
         writeConf(cfg, join('registry-hosts', host, 'hosts.toml'), registryHostsToml());
       mkdirSync(p.cniConfDir, { recursive: true });
-      writeFileSync(join(p.cniConfDir, '10-devcluster.conflist'), cniConflist(cfg));
+      const conflist = join(p.cniConfDir, '10-devcluster.conflist');
+      if (!existsSync(conflist) || readFileSync(conflist, 'utf8') !== cniConflist(cfg))
+        writeFileSync(conflist, cniConflist(cfg));
       return {
         exe: tool('containerd'),
         args: ['--config', writeConf(cfg, 'containerd.toml', toml)],
@@ -276,8 +279,10 @@ export const DAEMONS: Daemon[] = [
           '--kubelet-preferred-address-types=InternalIP',
           '--kubelet-use-node-status-port',
           `--kubelet-certificate-authority=${pki(cfg, 'ca.crt')}`,
-          // the shortest allowed: `kubectl top` answers ~10 s after the start
+          // the shortest allowed: `kubectl top` answers ~10 s after the start; the resolution
+          // must exceed the kubelet request timeout (10 s by default)
           '--metric-resolution=10s',
+          '--kubelet-request-timeout=5s',
         ],
       };
     },
@@ -370,7 +375,8 @@ async function nodeReady(cfg: ClusterConfig): Promise<void> {
 
 /** A pod resolves the API's service name through the cluster DNS. */
 async function dnsWorks(cfg: ClusterConfig): Promise<void> {
-  const name = 'devcluster-dns-check';
+  // a new name per attempt: a failed attempt's pod may still be terminating
+  const name = `devcluster-dns-check-${randomBytes(3).toString('hex')}`;
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -400,7 +406,6 @@ async function dnsWorks(cfg: ClusterConfig): Promise<void> {
       '--wait=false',
     ]);
   try {
-    await del();
     await kubectlAs(cfg, ['apply', '-f', '-'], JSON.stringify(pod));
     const phase = await waitFor('DNS check pod', 60_000, async () => {
       const p = await kubectlAs(cfg, [
