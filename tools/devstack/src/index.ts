@@ -6,6 +6,9 @@ export { down, status, up } from './stack';
 export { loadConfig } from './config';
 /** The Prometheus config the stack generates, for the monitoring checks. */
 export { prometheusYaml } from './components/prometheus';
+// process records, locks and progress lines, shared with tools/devcluster
+export * as proc from './proc';
+export { Progress, seconds } from './progress';
 
 /**
  * Brings the dev stack up unless it is already running and healthy (then this takes

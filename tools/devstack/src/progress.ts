@@ -2,10 +2,13 @@
 export class Progress {
   private readonly started = Date.now();
 
-  constructor(private readonly quiet = false) {}
+  constructor(
+    private readonly quiet = false,
+    private readonly tool = 'devstack',
+  ) {}
 
   line(component: string, message: string): void {
-    if (!this.quiet) process.stderr.write(`[devstack] ${component.padEnd(10)} ${message}\n`);
+    if (!this.quiet) process.stderr.write(`[${this.tool}] ${component.padEnd(10)} ${message}\n`);
   }
 
   elapsed(): string {
