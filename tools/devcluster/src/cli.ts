@@ -3,10 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClusterError, DAEMONS, down, podsRssMb, status, up } from './cluster';
 import { loadConfig } from './config';
+import { deployPlatform } from './deploy';
 
 const USAGE = `usage: cluster <command>
   up              build what is missing, start (or confirm) the single-node cluster
                   and write .devcluster/cluster.env (needs root)
+  deploy          build (or reuse) the images, load them, apply k8s/overlays/local and wait
+                  for every rollout; writes GATEWAY_URL to .devcluster/cluster.env
   down [--wipe]   stop what up started and clean the host; --wipe also deletes .devcluster/
   status          table of components, pids, state and memory
   logs [name]     follow the logs (${DAEMONS.map((d) => d.name).join(', ')})`;
@@ -55,6 +58,11 @@ async function main(argv: string[]): Promise<number> {
     case 'up':
       await up();
       return 0;
+    case 'deploy': {
+      const env = await deployPlatform();
+      console.log(`gateway: ${env.GATEWAY_URL}`);
+      return 0;
+    }
     case 'down':
       await down({ wipe: rest.includes('--wipe') });
       return 0;

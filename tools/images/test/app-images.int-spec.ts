@@ -15,7 +15,7 @@ import {
   type BuiltImage,
 } from '../src';
 import { describeWithEngine, docker, freePort, imageFiles, until } from './docker';
-import { platformRoundTrip } from './round-trip';
+import { platformRoundTrip } from '../src/round-trip';
 
 /**
  * The six app images, built from the one Dockerfile on the local Node.js base, run the way a

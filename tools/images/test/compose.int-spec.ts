@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compose, composeDown, composeUp, containers, Progress } from '../src';
 import { describeWithEngine, docker, freePort, until } from './docker';
-import { gatewayClient, platformRoundTrip } from './round-trip';
+import { gatewayClient, platformRoundTrip } from '../src/round-trip';
 
 /**
  * The compose file, really up on this machine's engine with the images built here: every

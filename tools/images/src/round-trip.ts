@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { until } from './docker';
 
 /**
  * A user's path through a running platform, all through its gateway: sign up, log in, wait
@@ -17,6 +16,26 @@ export interface RoundTrip {
 interface Reply {
   status: number;
   body: Record<string, unknown>;
+}
+
+/** Polls `fn` until it returns a value (errors count as not yet), or fails after `ms`. */
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  ms = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms (${String(last)})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export function gatewayClient(gateway: string) {

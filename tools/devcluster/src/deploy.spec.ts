@@ -1,0 +1,22 @@
+import { pinAppImages } from './deploy';
+
+describe('pinAppImages', () => {
+  it("points the six apps' :dev references at this build's tag and leaves the rest", () => {
+    const rendered = [
+      '        image: microservices-platform/webtoon:dev',
+      '        image: microservices-platform/gateway:dev',
+      '        image: microservices-platform/kafka:3.9.1',
+      '        image: microservices-platform/webtoon:devel',
+      '',
+    ].join('\n');
+    expect(pinAppImages(rendered, 'abc123')).toBe(
+      [
+        '        image: microservices-platform/webtoon:abc123',
+        '        image: microservices-platform/gateway:abc123',
+        '        image: microservices-platform/kafka:3.9.1',
+        '        image: microservices-platform/webtoon:devel',
+        '',
+      ].join('\n'),
+    );
+  });
+});
