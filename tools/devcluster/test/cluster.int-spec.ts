@@ -178,7 +178,7 @@ if (reason && !mustRun) {
           return out;
         }),
       );
-      for (const line of top.trim().split('\n')) expect(line).toMatch(/^echo-\S+\s+\d+m\s+\d+Mi$/);
+      for (const line of top.trim().split('\n')) expect(line).toMatch(/^echo-\S+\s+\d+m\s+\d+Mi\b/);
     },
     3 * MINUTE,
   );
