@@ -155,7 +155,7 @@ async function goBuild(cfg: ClusterConfig, progress: Progress, b: GoBuild): Prom
         if (done()) return;
         const end = progress.longTask(
           b.name,
-          `building ${b.name} ${b.version} from its Go module (first run only; ~12 min for all with a cold Go cache)`,
+          `building ${b.name} ${b.version} from its Go module (first run only, minutes with a cold Go cache)`,
         );
         try {
           await buildUnlocked(cfg, b, outDir, log);

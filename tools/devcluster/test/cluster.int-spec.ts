@@ -202,7 +202,16 @@ if (reason && !mustRun) {
       await kubectl(['delete', 'namespace', NS, '--wait=false']);
       const running = await status();
       expect(running.every((s) => s.state === 'running')).toBe(true);
+      const others = () =>
+        ['filter', 'nat']
+          .flatMap((t) =>
+            spawnSync('iptables', ['-t', t, '-S'], { encoding: 'utf8' }).stdout.split('\n'),
+          )
+          .filter((l) => l !== '' && !/(CNI|KUBE|DEVCLUSTER)-/.test(l));
+      const foreignRules = others();
       await timed('down', () => down({ quiet: true }));
+      // Docker's chains and rules (and anyone else's) are untouched
+      expect(others()).toEqual(foreignRules);
       for (const s of running) expect(existsSync(`/proc/${s.pid}`)).toBe(false);
       expect((await status()).every((s) => s.state === 'stopped')).toBe(true);
       expect(findLeftovers(loadConfig())).toEqual({
