@@ -49,6 +49,7 @@ async function dockerBuild(
   resetLog(log);
   const start = Date.now();
   let cached = 0;
+  let pending: string | undefined;
   await run(
     'docker',
     [
@@ -66,8 +67,12 @@ async function dockerBuild(
       onLine: (line) => {
         if (line.includes('Using cache')) cached++;
         const step = /^Step (\d+\/\d+) : (.{0,70})/.exec(line);
-        if (step && !line.includes('Using cache'))
-          progress.line(what, `step ${step[1]} ${step[2]}`);
+        if (step) pending = `step ${step[1]} ${step[2]}`;
+        // Only the steps that really run (not those served from the layer cache) are shown.
+        else if (pending && line.startsWith(' ---> Running in')) {
+          progress.line(what, pending);
+          pending = undefined;
+        }
       },
     },
   );
