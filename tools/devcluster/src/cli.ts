@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ClusterError, DAEMONS, down, podsRssMb, status, up } from './cluster';
 import { loadConfig } from './config';
 import { deployPlatform } from './deploy';
+import { formatTable } from '@tools/devstack';
 
 const USAGE = `usage: cluster <command>
   up              build what is missing, start (or confirm) the single-node cluster
@@ -26,14 +27,7 @@ async function printStatus(): Promise<void> {
       r.detail,
     ]),
   ];
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table)
-    console.log(
-      row
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd(),
-    );
+  console.log(formatTable(table));
   const pods = podsRssMb();
   const total = rows.reduce((sum, r) => sum + (r.rssMb ?? 0), 0) + pods;
   console.log(

@@ -4,16 +4,8 @@ import { Progress } from '@tools/devstack';
 import { down, ensureCluster, kubectl, loadImages, status, type ClusterEnv } from '../src';
 import { ensureLocalImages } from '../src/build';
 import { loadConfig } from '../src/config';
-import { findLeftovers, missingPrerequisites } from '../src/host';
-
-/** Root, the Linux packages, and a Docker engine (loadImages copies from it). */
-function whyNot(): string | undefined {
-  const missing = missingPrerequisites(process.getuid?.() === 0);
-  if (missing) return missing;
-  if (spawnSync('docker', ['info'], { stdio: 'ignore' }).status !== 0)
-    return 'devcluster test cannot run here: no Docker engine answers `docker info`';
-  return undefined;
-}
+import { findLeftovers } from '../src/host';
+import { clusterTestsBlocked } from './prerequisites';
 
 const MINUTE = 60_000;
 const NS = 'devcluster-test';
@@ -56,7 +48,7 @@ async function probePod(name: string, image: string, args: string[]): Promise<st
   return logs;
 }
 
-const reason = whyNot();
+const reason = clusterTestsBlocked();
 const mustRun = process.env.CI === 'true';
 
 if (reason && !mustRun) {

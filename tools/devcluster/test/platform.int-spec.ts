@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { platformRoundTrip, until } from '@tools/images';
 import { down, kubectl, type ClusterEnv } from '../src';
 import { deployPlatform, PLATFORM_NAMESPACE as NS } from '../src/deploy';
-import { missingPrerequisites } from '../src/host';
+import { clusterTestsBlocked } from './prerequisites';
 
 /**
  * The whole platform on the real single-node cluster, by one apply of the local overlay:
@@ -12,15 +11,7 @@ import { missingPrerequisites } from '../src/host';
 const MINUTE = 60_000;
 const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog'];
 
-function whyNot(): string | undefined {
-  const missing = missingPrerequisites(process.getuid?.() === 0);
-  if (missing) return missing;
-  if (spawnSync('docker', ['info'], { stdio: 'ignore' }).status !== 0)
-    return 'the platform-on-cluster test cannot run here: no Docker engine answers `docker info`';
-  return undefined;
-}
-
-const reason = whyNot();
+const reason = clusterTestsBlocked();
 const mustRun = process.env.CI === 'true';
 if (reason && !mustRun) process.stderr.write(`skipping the platform-on-cluster test: ${reason}\n`);
 

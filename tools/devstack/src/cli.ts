@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { formatTable } from './progress';
 import { down, logFiles, status, StackError, up } from './stack';
 
 const USAGE = `usage: stack <command>
@@ -23,14 +24,7 @@ async function printStatus(): Promise<void> {
       r.detail,
     ]),
   ];
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table)
-    console.log(
-      row
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd(),
-    );
+  console.log(formatTable(table));
   const total = rows.reduce((sum, r) => sum + (r.rssMb ?? 0), 0);
   console.log(`\ntotal RSS ${total} MB · logs in ${dirname(rows[0].log)}/`);
 }

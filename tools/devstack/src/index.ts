@@ -8,7 +8,7 @@ export { loadConfig } from './config';
 export { prometheusYaml } from './components/prometheus';
 // process records, locks and progress lines, shared with tools/devcluster
 export * as proc from './proc';
-export { Progress, seconds } from './progress';
+export { formatTable, Progress, seconds } from './progress';
 
 /**
  * Brings the dev stack up unless it is already running and healthy (then this takes

@@ -35,3 +35,16 @@ export function seconds(ms: number): string {
     ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`
     : `${(ms / 1000).toFixed(1)}s`;
 }
+
+/** Rows as aligned columns (two spaces apart), the first row being the header. */
+export function formatTable(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

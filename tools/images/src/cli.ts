@@ -1,3 +1,4 @@
+import { formatTable } from '@tools/devstack';
 import { ensureBaseImage } from './base';
 import {
   buildAppImages,
@@ -32,14 +33,7 @@ function table(rows: BuiltImage[]): void {
       ];
     }),
   ];
-  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  for (const l of lines)
-    console.log(
-      l
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd(),
-    );
+  console.log(formatTable(lines));
 }
 
 async function main(argv: string[]): Promise<number> {
