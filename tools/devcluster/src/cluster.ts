@@ -332,7 +332,10 @@ async function startDaemon(d: Daemon, ctx: Ctx): Promise<void> {
   } catch (err) {
     const excerpt = proc.tail(log, 8);
     if (excerpt) process.stderr.write(`--- last lines of ${log} ---\n${excerpt}\n`);
-    throw new ClusterError(`${d.name}: ${(err as Error).message}\n  log: ${log}`);
+    // The usual cause on a machine that runs other servers: say it plainly.
+    const inUse = /bind: address already in use|listen tcp (\S+): bind/.exec(excerpt);
+    const hint = inUse ? ` (a port it needs is in use: ${inUse[1] ?? 'see the log'})` : '';
+    throw new ClusterError(`${d.name}: ${(err as Error).message}${hint}\n  log: ${log}`);
   }
   progress.line(d.name, `ready in ${seconds(Date.now() - t0)} (pid ${record.pid})`);
 }
