@@ -1,43 +1,68 @@
 import type { EventType } from '@lib/contracts';
-import type { OutboxPublisher } from '@lib/platform';
+import { TransientError, type OutboxPublisher } from '@lib/platform';
 import type { EntityManager } from 'typeorm';
 import type { LedgerRepository, Posting, WalletRow } from '../wallets/ledger.repository';
 import { PurchaseSettlementService } from './purchase-settlement.service';
+import type { RefundMetrics } from './refund.metrics';
 import type { Settlement, SettlementsRepository } from './settlements.repository';
 
 const tx = {} as EntityManager;
+const requestedAt = new Date('2026-11-27T12:00:00Z');
+const soon = new Date(requestedAt.getTime() + 1000);
+const later = new Date(requestedAt.getTime() + 31_000);
 
 function setup(wallet: Partial<WalletRow> | undefined) {
   const postings: Posting[] = [];
   const settlements = new Map<string, Settlement>();
   const published: { type: EventType; data: unknown }[] = [];
+  let balance = wallet?.balance ?? 0;
+  let refunds = 0;
   const ledger = {
     lockWallet: async () =>
       wallet
-        ? ({ id: 'w1', userId: 'u1', status: 'open', balance: 0, ...wallet } as WalletRow)
+        ? ({ id: 'w1', userId: 'u1', status: 'open', ...wallet, balance } as WalletRow)
         : undefined,
     post: async (_tx: EntityManager, posting: Posting) => {
       postings.push(posting);
-      return { transactionId: 't1', balanceAfter: (wallet?.balance ?? 0) + posting.amount };
+      balance += posting.amount;
+      return { transactionId: `t${postings.length}`, balanceAfter: balance };
     },
   } as unknown as LedgerRepository;
   const repo = {
     find: async (_tx: EntityManager, id: string) => settlements.get(id),
     insert: async (_tx: EntityManager, s: Settlement) => void settlements.set(s.purchaseId, s),
+    markRefunded: async (_tx: EntityManager, id: string) => {
+      const s = settlements.get(id);
+      if (s?.status === 'succeeded') settlements.set(id, { ...s, status: 'refunded' });
+    },
   } as unknown as SettlementsRepository;
   const outbox = {
     publish: async (_tx: EntityManager, type: EventType, data: unknown) =>
       void published.push({ type, data }),
   } as unknown as OutboxPublisher;
-  return { service: new PurchaseSettlementService(ledger, repo, outbox), postings, published };
+  const metrics = { refunded: () => void refunds++ } as unknown as RefundMetrics;
+  const service = new PurchaseSettlementService(
+    { WALLET_WAIT_SECONDS: 30 },
+    ledger,
+    repo,
+    outbox,
+    metrics,
+  );
+  return { service, postings, published, settlements, refunds: () => refunds };
 }
 
 const request = { purchaseId: 'p1', userId: 'u1', webtoonId: 's1', episodeNo: 3, priceCoins: 5 };
+const expiry = {
+  ...request,
+  reason: 'PAYMENT_TIMEOUT' as const,
+  deadlineAt: '2026-11-27T12:01:00Z',
+  expiredAt: '2026-11-27T12:01:00Z',
+};
 
 describe('PurchaseSettlementService', () => {
   it('debits the price once and reports success', async () => {
     const { service, postings, published } = setup({ balance: 5 });
-    const settlement = await service.settle(tx, request);
+    const settlement = await service.settle(tx, request, requestedAt, soon);
     expect(settlement).toMatchObject({ status: 'succeeded', balanceAfter: 0 });
     expect(postings).toEqual([
       {
@@ -50,7 +75,7 @@ describe('PurchaseSettlementService', () => {
     ]);
     expect(published.map((p) => p.type)).toEqual(['payment.purchase.succeeded.v1']);
 
-    await service.settle(tx, request);
+    await service.settle(tx, request, requestedAt, soon);
     expect(postings).toHaveLength(1);
     expect(published.map((p) => p.type)).toEqual([
       'payment.purchase.succeeded.v1',
@@ -59,12 +84,12 @@ describe('PurchaseSettlementService', () => {
   });
 
   it.each([
-    [{ balance: 4 }, 'INSUFFICIENT_FUNDS'],
-    [{ balance: 50, status: 'closed' as const }, 'WALLET_CLOSED'],
-    [undefined, 'WALLET_NOT_FOUND'],
-  ])('declines without touching the ledger (%j → %s)', async (wallet, reason) => {
+    [{ balance: 4 }, 'INSUFFICIENT_FUNDS', soon],
+    [{ balance: 50, status: 'closed' as const }, 'WALLET_CLOSED', soon],
+    [undefined, 'WALLET_NOT_FOUND', later],
+  ])('declines without touching the ledger (%j → %s)', async (wallet, reason, now) => {
     const { service, postings, published } = setup(wallet);
-    await expect(service.settle(tx, request)).resolves.toMatchObject({
+    await expect(service.settle(tx, request, requestedAt, now)).resolves.toMatchObject({
       status: 'declined',
       reason,
     });
@@ -77,10 +102,64 @@ describe('PurchaseSettlementService', () => {
     ]);
   });
 
+  it('waits for the wallet of a new user (retried) instead of declining at once', async () => {
+    const { service, published, settlements } = setup(undefined);
+    await expect(service.settle(tx, request, requestedAt, soon)).rejects.toBeInstanceOf(
+      TransientError,
+    );
+    expect(settlements.size).toBe(0);
+    expect(published).toEqual([]);
+  });
+
   it('refuses a request with a non-positive price (a contract violation: dead letter)', async () => {
     const { service } = setup({ balance: 5 });
-    await expect(service.settle(tx, { ...request, priceCoins: 0 })).rejects.toThrow(
+    await expect(service.settle(tx, { ...request, priceCoins: 0 }, requestedAt)).rejects.toThrow(
       /invalid price/,
     );
+  });
+
+  it('refunds a debit once when its purchase expired, and never debits it again', async () => {
+    const { service, postings, published, refunds } = setup({ balance: 5 });
+    await service.settle(tx, request, requestedAt, soon);
+    expect(await service.expire(tx, expiry)).toBe('refunded');
+    expect(await service.expire(tx, expiry)).toBe('refunded');
+    await service.settle(tx, request, requestedAt, soon);
+
+    expect(postings.map((p) => [p.kind, p.amount])).toEqual([
+      ['purchase', -5],
+      ['purchase_refund', 5],
+    ]);
+    expect(published.map((p) => p.type)).toEqual([
+      'payment.purchase.succeeded.v1',
+      'payment.purchase.refunded.v1',
+    ]);
+    expect(published[1].data).toEqual({
+      purchaseId: 'p1',
+      userId: 'u1',
+      amountCoins: 5,
+      debitTransactionId: 't1',
+      transactionId: 't2',
+      balanceAfter: 5,
+      reason: 'PURCHASE_EXPIRED',
+    });
+    expect(refunds()).toBe(1);
+  });
+
+  it('cancels a purchase that expired before it was settled: a late request never debits', async () => {
+    const { service, postings, published } = setup({ balance: 5 });
+    expect(await service.expire(tx, expiry)).toBe('cancelled');
+    await expect(service.settle(tx, request, requestedAt, soon)).resolves.toMatchObject({
+      status: 'cancelled',
+    });
+    expect(postings).toEqual([]);
+    expect(published).toEqual([]);
+  });
+
+  it('leaves a declined purchase alone when it expires', async () => {
+    const { service, postings, published } = setup({ balance: 1 });
+    await service.settle(tx, request, requestedAt, soon);
+    expect(await service.expire(tx, expiry)).toBe('declined');
+    expect(postings).toEqual([]);
+    expect(published.map((p) => p.type)).toEqual(['payment.purchase.declined.v1']);
   });
 });

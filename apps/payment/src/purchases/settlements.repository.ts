@@ -2,11 +2,18 @@ import { Injectable } from '@nestjs/common';
 import type { PurchaseDeclineReason } from '@lib/contracts';
 import type { EntityManager } from 'typeorm';
 
+/**
+ * How payment settled a purchase: `succeeded` (debited), `declined`, `refunded` (debited, then
+ * given back because the purchase expired), `cancelled` (the purchase expired before any
+ * request for it was settled: it will never be debited).
+ */
+export type SettlementStatus = 'succeeded' | 'declined' | 'refunded' | 'cancelled';
+
 export interface Settlement {
   purchaseId: string;
   userId: string;
   amount: number;
-  status: 'succeeded' | 'declined';
+  status: SettlementStatus;
   reason: PurchaseDeclineReason | null;
   transactionId: string | null;
   balanceAfter: number | null;
@@ -40,6 +47,20 @@ export class SettlementsRepository {
         settlement.transactionId,
         settlement.balanceAfter,
       ],
+    );
+  }
+
+  /** Records the refund of a succeeded settlement. */
+  async markRefunded(
+    tx: EntityManager,
+    purchaseId: string,
+    refundTransactionId: string,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE purchase_settlements
+         SET status = 'refunded', refund_transaction_id = $2, refunded_at = now()
+       WHERE purchase_id = $1 AND status = 'succeeded'`,
+      [purchaseId, refundTransactionId],
     );
   }
 }
