@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createPlatformApp, MetricsService } from '@lib/platform';
+import { createPlatformApp } from '@lib/platform';
 import { waitFor } from '@lib/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -71,7 +71,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
         KAFKA_TOPIC_PREFIX: prefix,
         ...jwks.env,
         SIGNUP_BONUS_COINS: '100',
-        WALLET_WAIT_SECONDS: '4',
+        WALLET_WAIT_SECONDS: '12',
       },
     });
     db = app.get(DataSource);
@@ -400,13 +400,19 @@ describe('payment service (PostgreSQL + Kafka)', () => {
       priceCoins: 3,
     });
     await publisher.send(requested);
-    // Payment holds the request, retrying it; the signup arrives a moment later.
+    // Payment keeps the request waiting for the wallet; the signup arrives a moment later.
     await waitFor(async () => {
-      const retries = await app
-        .get(MetricsService)
-        .registry.getSingleMetricAsString('events_consumer_retries_total');
-      return /reason="transient"[^\n]* [1-9]/.test(retries) ? true : undefined;
-    }, 10_000);
+      const [row] = await db.query(
+        `SELECT status FROM purchase_settlements WHERE purchase_id = $1`,
+        [requested.data.purchaseId],
+      );
+      return row?.status === 'waiting' ? true : undefined;
+    }, 30_000);
+    expect(
+      publisher.received.filter(
+        (e) => (e.data as { purchaseId?: string }).purchaseId === requested.data.purchaseId,
+      ),
+    ).toEqual([]);
     await publisher.send(
       testEnvelope('auth.user.registered.v1', {
         userId,

@@ -1,5 +1,5 @@
 import type { EventType } from '@lib/contracts';
-import { TransientError, type OutboxPublisher } from '@lib/platform';
+import type { OutboxPublisher } from '@lib/platform';
 import type { EntityManager } from 'typeorm';
 import type { LedgerRepository, Posting, WalletRow } from '../wallets/ledger.repository';
 import { PurchaseSettlementService } from './purchase-settlement.service';
@@ -11,21 +11,22 @@ const requestedAt = new Date('2026-11-27T12:00:00Z');
 const soon = new Date(requestedAt.getTime() + 1000);
 const later = new Date(requestedAt.getTime() + 31_000);
 
-function setup(wallet: Partial<WalletRow> | undefined) {
+function setup(initial: Partial<WalletRow> | undefined) {
+  let wallet = initial;
   const postings: Posting[] = [];
   const settlements = new Map<string, Settlement>();
   const published: { type: EventType; data: unknown }[] = [];
-  let balance = wallet?.balance ?? 0;
+  let balanceNow = wallet?.balance ?? 0;
   let refunds = 0;
   const ledger = {
     lockWallet: async () =>
       wallet
-        ? ({ id: 'w1', userId: 'u1', status: 'open', ...wallet, balance } as WalletRow)
+        ? ({ id: 'w1', userId: 'u1', status: 'open', ...wallet, balance: balanceNow } as WalletRow)
         : undefined,
     post: async (_tx: EntityManager, posting: Posting) => {
       postings.push(posting);
-      balance += posting.amount;
-      return { transactionId: `t${postings.length}`, balanceAfter: balance };
+      balanceNow += posting.amount;
+      return { transactionId: `t${postings.length}`, balanceAfter: balanceNow };
     },
   } as unknown as LedgerRepository;
   const repo = {
@@ -34,6 +35,18 @@ function setup(wallet: Partial<WalletRow> | undefined) {
     markRefunded: async (_tx: EntityManager, id: string) => {
       const s = settlements.get(id);
       if (s?.status === 'succeeded') settlements.set(id, { ...s, status: 'refunded' });
+    },
+    settleWaiting: async (_tx: EntityManager, next: Settlement) => {
+      if (settlements.get(next.purchaseId)?.status === 'waiting') {
+        settlements.set(next.purchaseId, next);
+      }
+    },
+    waitingOf: async () => [...settlements.values()].filter((s) => s.status === 'waiting'),
+    overdue: async () =>
+      [...settlements.values()].filter((s) => s.status === 'waiting' && s.waitUntil! <= later),
+    cancelWaiting: async (_tx: EntityManager, id: string) => {
+      const s = settlements.get(id);
+      if (s?.status === 'waiting') settlements.set(id, { ...s, status: 'cancelled' });
     },
   } as unknown as SettlementsRepository;
   const outbox = {
@@ -48,7 +61,11 @@ function setup(wallet: Partial<WalletRow> | undefined) {
     outbox,
     metrics,
   );
-  return { service, postings, published, settlements, refunds: () => refunds };
+  const openWallet = (balance: number) => {
+    wallet = { balance };
+    balanceNow = balance;
+  };
+  return { service, postings, published, settlements, refunds: () => refunds, openWallet };
 }
 
 const request = { purchaseId: 'p1', userId: 'u1', webtoonId: 's1', episodeNo: 3, priceCoins: 5 };
@@ -102,13 +119,50 @@ describe('PurchaseSettlementService', () => {
     ]);
   });
 
-  it('waits for the wallet of a new user (retried) instead of declining at once', async () => {
-    const { service, published, settlements } = setup(undefined);
-    await expect(service.settle(tx, request, requestedAt, soon)).rejects.toBeInstanceOf(
-      TransientError,
-    );
-    expect(settlements.size).toBe(0);
+  it('keeps the purchase of a new user waiting for the wallet, then settles it when it opens', async () => {
+    const { service, published, settlements, openWallet, postings } = setup(undefined);
+    const second = { ...request, purchaseId: 'p2' };
+    await expect(service.settle(tx, request, requestedAt, soon)).resolves.toMatchObject({
+      status: 'waiting',
+      waitUntil: new Date(requestedAt.getTime() + 30_000),
+    });
+    await service.settle(tx, second, requestedAt, soon);
+    // A repeated request while it waits answers nothing yet.
+    await service.settle(tx, request, requestedAt, soon);
     expect(published).toEqual([]);
+
+    openWallet(7);
+    const settled = await service.settleWaiting(tx, 'u1');
+    expect(settled.map((s) => [s.purchaseId, s.status, s.reason])).toEqual([
+      ['p1', 'succeeded', null],
+      ['p2', 'declined', 'INSUFFICIENT_FUNDS'],
+    ]);
+    expect(postings.map((p) => p.amount)).toEqual([-5]);
+    expect(settlements.get('p1')?.status).toBe('succeeded');
+    expect(published.map((p) => p.type)).toEqual([
+      'payment.purchase.succeeded.v1',
+      'payment.purchase.declined.v1',
+    ]);
+  });
+
+  it('declines a waiting purchase WALLET_NOT_FOUND once its wait is over', async () => {
+    const { service, published } = setup(undefined);
+    await service.settle(tx, request, requestedAt, soon);
+    const declined = await service.declineOverdue(tx, 100);
+    expect(declined).toEqual([
+      expect.objectContaining({ status: 'declined', reason: 'WALLET_NOT_FOUND' }),
+    ]);
+    expect(published.map((p) => p.type)).toEqual(['payment.purchase.declined.v1']);
+  });
+
+  it('cancels a waiting purchase that expires first', async () => {
+    const { service, settlements, openWallet, postings } = setup(undefined);
+    await service.settle(tx, request, requestedAt, soon);
+    expect(await service.expire(tx, expiry)).toBe('cancelled');
+    openWallet(10);
+    expect(await service.settleWaiting(tx, 'u1')).toEqual([]);
+    expect(settlements.get('p1')?.status).toBe('cancelled');
+    expect(postings).toEqual([]);
   });
 
   it('refuses a request with a non-positive price (a contract violation: dead letter)', async () => {

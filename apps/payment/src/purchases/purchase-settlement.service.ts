@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PurchaseExpiredV1, PurchaseRequestedV1 } from '@lib/contracts';
-import { APP_CONFIG, OutboxPublisher, TransientError } from '@lib/platform';
+import { APP_CONFIG, OutboxPublisher } from '@lib/platform';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
-import { LedgerRepository } from '../wallets/ledger.repository';
+import { LedgerRepository, type WalletRow } from '../wallets/ledger.repository';
 import { RefundMetrics } from './refund.metrics';
 import { SettlementsRepository, type Settlement } from './settlements.repository';
 
@@ -25,7 +25,8 @@ export class PurchaseSettlementService {
 
   /**
    * `requestedAt` is when webtoon asked: a buyer without a wallet is declined only once the
-   * wallet had WALLET_WAIT_SECONDS to appear (a new user whose signup event is still on its way).
+   * wallet had WALLET_WAIT_SECONDS to appear (a new user whose signup event is still on its
+   * way); until then the request is kept `waiting`, and the signup settles it.
    */
   async settle(
     tx: EntityManager,
@@ -46,41 +47,87 @@ export class PurchaseSettlementService {
       await this.publishOutcome(tx, earlier);
       return earlier;
     }
-    if (!wallet && now.getTime() - requestedAt.getTime() < this.config.WALLET_WAIT_SECONDS * 1000) {
-      throw new TransientError(`user ${request.userId} has no wallet yet; waiting for its signup`);
-    }
     const base = {
       purchaseId: request.purchaseId,
       userId: request.userId,
       amount: request.priceCoins,
     };
-    let settlement: Settlement;
-    if (!wallet || wallet.status === 'closed' || wallet.balance < request.priceCoins) {
+    const waitUntil = new Date(requestedAt.getTime() + this.config.WALLET_WAIT_SECONDS * 1000);
+    if (!wallet && now < waitUntil) {
+      const waiting: Settlement = {
+        ...base,
+        status: 'waiting',
+        reason: null,
+        transactionId: null,
+        balanceAfter: null,
+        waitUntil,
+      };
+      await this.settlements.insert(tx, waiting);
+      return waiting;
+    }
+    const settlement = await this.decide(tx, wallet, base);
+    await this.settlements.insert(tx, settlement);
+    await this.publishOutcome(tx, settlement);
+    return settlement;
+  }
+
+  /** The user's wallet has just opened (in `tx`): settle the purchases that waited for it. */
+  async settleWaiting(tx: EntityManager, userId: string): Promise<Settlement[]> {
+    const settled: Settlement[] = [];
+    for (const waiting of await this.settlements.waitingOf(tx, userId)) {
+      // Read again each time: the previous debit changed the balance.
+      const wallet = await this.ledger.lockWallet(tx, userId);
+      const settlement = await this.decide(tx, wallet, waiting);
+      await this.settlements.settleWaiting(tx, settlement);
+      await this.publishOutcome(tx, settlement);
+      settled.push(settlement);
+    }
+    return settled;
+  }
+
+  /** Declines the waiting purchases whose wallet did not appear in time; returns them. */
+  async declineOverdue(tx: EntityManager, limit: number): Promise<Settlement[]> {
+    const declined: Settlement[] = [];
+    for (const waiting of await this.settlements.overdue(tx, limit)) {
+      const settlement = await this.decide(tx, undefined, waiting);
+      await this.settlements.settleWaiting(tx, settlement);
+      await this.publishOutcome(tx, settlement);
+      declined.push(settlement);
+    }
+    return declined;
+  }
+
+  /** Debit or decline, for a purchase with this (locked) wallet or none. */
+  private async decide(
+    tx: EntityManager,
+    wallet: WalletRow | undefined,
+    base: Pick<Settlement, 'purchaseId' | 'userId' | 'amount'>,
+  ): Promise<Settlement> {
+    const { purchaseId, userId, amount } = base;
+    if (!wallet || wallet.status === 'closed' || wallet.balance < amount) {
       const reason = !wallet
         ? 'WALLET_NOT_FOUND'
         : wallet.status === 'closed'
           ? 'WALLET_CLOSED'
           : 'INSUFFICIENT_FUNDS';
-      settlement = {
-        ...base,
+      return {
+        purchaseId,
+        userId,
+        amount,
         status: 'declined',
         reason,
         transactionId: null,
         balanceAfter: null,
       };
-    } else {
-      const posted = await this.ledger.post(tx, {
-        kind: 'purchase',
-        reference: request.purchaseId,
-        walletId: wallet.id,
-        amount: -request.priceCoins,
-        counterAccount: 'system:episode_sales',
-      });
-      settlement = { ...base, status: 'succeeded', reason: null, ...posted };
     }
-    await this.settlements.insert(tx, settlement);
-    await this.publishOutcome(tx, settlement);
-    return settlement;
+    const posted = await this.ledger.post(tx, {
+      kind: 'purchase',
+      reference: purchaseId,
+      walletId: wallet.id,
+      amount: -amount,
+      counterAccount: 'system:episode_sales',
+    });
+    return { purchaseId, userId, amount, status: 'succeeded', reason: null, ...posted };
   }
 
   /**
@@ -92,6 +139,10 @@ export class PurchaseSettlementService {
   async expire(tx: EntityManager, expired: PurchaseExpiredV1): Promise<Settlement['status']> {
     const wallet = await this.ledger.lockWallet(tx, expired.userId);
     const earlier = await this.settlements.find(tx, expired.purchaseId);
+    if (earlier?.status === 'waiting') {
+      await this.settlements.cancelWaiting(tx, expired.purchaseId);
+      return 'cancelled';
+    }
     if (!earlier) {
       await this.settlements.insert(tx, {
         purchaseId: expired.purchaseId,
@@ -144,6 +195,7 @@ export class PurchaseSettlementService {
         reason: settlement.reason ?? 'INSUFFICIENT_FUNDS',
       });
     }
-    // refunded / cancelled: the purchase expired; webtoon wants no answer any more.
+    // refunded / cancelled: the purchase expired, webtoon wants no answer any more;
+    // waiting: there is no answer yet.
   }
 }
