@@ -110,7 +110,6 @@ export class EventBus implements OnApplicationBootstrap, OnModuleDestroy {
         this.metrics,
         this.topics,
         options.lagEveryMs ?? 10_000,
-        options.partitions ?? 3,
       );
       await this.consumer.start();
       this.logger.log(`consumer group ${group} handles ${[...handlers.keys()].join(', ')}`);

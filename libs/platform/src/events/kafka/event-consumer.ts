@@ -49,7 +49,6 @@ export class EventConsumer {
     private readonly metrics: EventsMetrics,
     topics: TopicNames,
     private readonly lagEveryMs: number,
-    private readonly partitions: number,
   ) {
     this.consumer = kafka.consumer({
       groupId: group,
@@ -64,10 +63,6 @@ export class EventConsumer {
     });
   }
 
-  private get concurrency(): number {
-    return Math.max(3, this.topicList.length * this.partitions);
-  }
-
   get topics(): readonly string[] {
     return this.topicList;
   }
@@ -78,14 +73,14 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    // Every topic's series exists from the start, so "held" alerts and dashboards see the 0s.
+    for (const topic of this.topicList) this.metrics.retrying.set({ group: this.group, topic }, 0);
     await this.consumer.connect();
     // From the beginning: a group that starts after events were published must still see them.
     await this.consumer.subscribe({ topics: this.topicList, fromBeginning: true });
     await this.consumer.run({
-      // Partitions progress independently, so one event in retry holds back only its own
-      // partition; with a slot for each, partitions held on an outage or a handler waiting
-      // for another topic's event (a wallet for a new user) cannot starve the rest.
-      partitionsConsumedConcurrently: this.concurrency,
+      // The batches of one fetch are handled concurrently, a partition's messages in order.
+      partitionsConsumedConcurrently: 3,
       eachMessage: (payload) => this.handleMessage(payload),
     });
     this.lagTimer = setInterval(() => void this.updateLag(), this.lagEveryMs);
@@ -173,7 +168,7 @@ export class EventConsumer {
       this.metrics.consumed.inc({ type, group: this.group, outcome: 'dead_lettered' });
       this.metrics.deadLettered.inc({ type, group: this.group });
       this.logger.error(
-        `${type} ${envelope?.id ?? `at ${topic}/${partition}/${message.offset}`} dead-lettered to ${deadLetterTopic}: ${messageOf(lastError)}`,
+        `${type} ${parsed.envelope?.id ?? `at ${topic}/${partition}/${message.offset}`} dead-lettered to ${deadLetterTopic}: ${messageOf(lastError)}`,
       );
     } finally {
       if (held) this.release(held);
@@ -182,7 +177,10 @@ export class EventConsumer {
 
   /**
    * Marks a partition of `topic` as held on an infrastructure error: the message is retried in
-   * place, so the partition does not move on (it is paused) while the others keep going.
+   * place, its offset uncommitted, so the partition does not move on until it succeeds.
+   * (kafkajs fetches again from a broker only once that fetch's batches are done, so the
+   * consumer's other partitions on that broker wait too: during an outage they would fail
+   * the same way.)
    */
   private hold(topic: string): Held {
     this.heldPartitions.set(topic, (this.heldPartitions.get(topic) ?? 0) + 1);
