@@ -52,7 +52,11 @@ describe('purchase deadlines: expiry, buying again, refund of a late debit', () 
       status: 'expired',
     });
     const webtoonUrl = await world.webtoon[0].url;
-    expect(await metric(webtoonUrl, 'purchases_expired_total')).toBe(1);
+    // Counted once the sweeper's transaction has committed, a moment after the row reads expired.
+    await waitFor(
+      async () => ((await metric(webtoonUrl, 'purchases_expired_total')) === 1 ? true : undefined),
+      10_000,
+    );
 
     // Payment comes back: it debits the old request, then reads the expiry and refunds it.
     await world.payment.start();
@@ -64,7 +68,11 @@ describe('purchase deadlines: expiry, buying again, refund of a late debit', () 
       ['purchase_refund', 3],
       ['purchase', -3],
     ]);
-    expect(await metric(await world.payment.url, 'purchase_refunds_total')).toBe(1);
+    const paymentUrl = await world.payment.url;
+    await waitFor(
+      async () => ((await metric(paymentUrl, 'purchase_refunds_total')) === 1 ? true : undefined),
+      10_000,
+    );
     expect((await world.purchase(userId, purchaseId)).status).toBe('expired');
 
     // A new key buys it again, and this time payment answers in time.
@@ -97,7 +105,9 @@ describe('purchase deadlines: expiry, buying again, refund of a late debit', () 
  * purchase row decides: whoever moves it out of `pending` first wins (the success handler's
  * `UPDATE … WHERE status = 'pending'`, the sweeper's `FOR UPDATE SKIP LOCKED`), so each
  * purchase ends either completed (debited, entitled, never refunded) or expired (refunded if
- * it was debited). Deadlines here are as short as payment's answer, on two webtoon instances.
+ * it was debited). Deadlines here are about as long as payment's answer (two webtoon
+ * instances, one with 0.3 s and one with 1.5 s deadlines, both sweeping every 20 ms), so
+ * outcomes and sweeps land on both sides of the same instant.
  */
 describe('purchase deadlines: success and expiry racing', () => {
   let world: SagaWorld;
@@ -105,7 +115,8 @@ describe('purchase deadlines: success and expiry racing', () => {
   beforeAll(async () => {
     world = await SagaWorld.start({
       prefix: `it-race-${randomUUID().slice(0, 8)}.`,
-      webtoon: { PURCHASE_DEADLINE_SECONDS: '0.15', PURCHASE_SWEEP_INTERVAL_MS: '20' },
+      webtoon: { PURCHASE_SWEEP_INTERVAL_MS: '20' },
+      perInstance: [{ PURCHASE_DEADLINE_SECONDS: '0.3' }, { PURCHASE_DEADLINE_SECONDS: '1.5' }],
       payment: { SIGNUP_BONUS_COINS: '100' },
       webtoonInstances: 2,
     });
@@ -116,16 +127,21 @@ describe('purchase deadlines: success and expiry racing', () => {
   });
 
   it('ends each purchase completed or expired + refunded, never both, and the money adds up', async () => {
-    const users = await Promise.all([world.signUp(), world.signUp()]);
-    const seriesId = await world.series(Array.from({ length: 30 }, () => 2));
-    const accepted = await Promise.all(
-      users.flatMap((userId) =>
-        Array.from({ length: 30 }, async (_, i) => {
-          const res = await world.buy(userId, seriesId, i + 1);
+    const users = await Promise.all(Array.from({ length: 20 }, () => world.signUp()));
+    const seriesId = await world.series([2, 2, 2]);
+    // A few at a time, so each purchase's answer takes about as long as a deadline.
+    const orders = users.flatMap((userId) => [1, 2, 3].map((no) => ({ userId, no })));
+    const accepted: Bought[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = next++; i < orders.length; i = next++) {
+          const { userId, no } = orders[i];
+          const res = await world.buy(userId, seriesId, no);
           expect(res.status).toBe(202);
-          return { userId, purchaseId: res.body.purchaseId as string, priceCoins: 2 };
-        }),
-      ),
+          accepted.push({ userId, purchaseId: res.body.purchaseId as string, priceCoins: 2 });
+        }
+      }),
     );
     await world.drained(accepted, 60_000);
     await world.compensated(accepted, 60_000);

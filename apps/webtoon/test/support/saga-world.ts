@@ -15,6 +15,8 @@ export interface WorldOptions {
   payment?: Record<string, string>;
   /** Webtoon instances (requests go round-robin over them). Default 1. */
   webtoonInstances?: number;
+  /** Settings of each webtoon instance over `webtoon` (by index). */
+  perInstance?: Record<string, string>[];
 }
 
 export interface Bought {
@@ -62,7 +64,8 @@ export class SagaWorld {
     this.payment = new AppProcess('payment', { ...env, ...options.payment });
     this.webtoon = Array.from(
       { length: options.webtoonInstances ?? 1 },
-      () => new AppProcess('webtoon', { ...env, ...options.webtoon }),
+      (_, i) =>
+        new AppProcess('webtoon', { ...env, ...options.webtoon, ...options.perInstance?.[i] }),
     );
     this.probe = new KafkaProbe(process.env.KAFKA_BROKERS!.split(','), options.prefix);
     this.webtoonDb = new Pool({ connectionString: process.env.WEBTOON_DATABASE_URL, max: 2 });
