@@ -75,11 +75,17 @@ async function purchaseLoad(
   world: SagaWorld,
   users: number,
   perUser: number,
-  options: { topUpsPerUser?: number; during?: (accepted: () => number) => Promise<void> } = {},
+  options: {
+    topUpsPerUser?: number;
+    /** Runs once the buyers have wallets and the episodes exist, before the first purchase. */
+    before?: () => Promise<void>;
+    during?: (accepted: () => number) => Promise<void>;
+  } = {},
 ): Promise<{ bought: Bought[]; operations: number; faultEnded: number }> {
   const buyers = await Promise.all(Array.from({ length: users }, () => world.signUp()));
   const prices = Array.from({ length: perUser }, (_, i) => (i % 3) + 1);
   const seriesId = await world.series(prices);
+  await options.before?.();
   let accepted = 0;
   let topUps = 0;
   const jobs = buyers.flatMap((userId) => [
@@ -275,8 +281,7 @@ describe('the purchase saga with payment down past the deadline (deadline 3 s)',
   });
 
   it('(4) purchases expire; payment comes back, works through the backlog, refunds each late debit', async () => {
-    await world.payment.stop();
-    const load = await purchaseLoad(world, 10, 5);
+    const load = await purchaseLoad(world, 10, 5, { before: () => world.payment.stop() });
     await world.drained(load.bought, 60_000);
     const expiredBefore = await world.audit(load.bought);
     expect(expiredBefore.byStatus).toEqual({ expired: load.bought.length });
