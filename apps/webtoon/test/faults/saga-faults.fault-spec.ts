@@ -19,20 +19,39 @@ jest.setTimeout(600_000);
 const figures: string[] = [];
 const DLQ_TOPICS = ['webtoon.purchases.dlq', 'payment.purchases.dlq', 'auth.users.dlq'];
 
-function report(name: string, operations: number, audit: Audit, dlq: number, drainMs: number) {
+/** events_consumer_retries_total over the world's processes (since each last started). */
+async function infraRetries(world: SagaWorld): Promise<number> {
+  let total = 0;
+  for (const app of [...world.webtoon, world.payment]) {
+    const text = await (await fetch(`${await app.url}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      if (line.startsWith('events_consumer_retries_total{')) total += Number(line.split(' ').pop());
+    }
+  }
+  return total;
+}
+
+async function report(
+  world: SagaWorld,
+  name: string,
+  operations: number,
+  audit: Audit,
+  dlq: number,
+  drainMs: number,
+) {
   const states = Object.entries(audit.byStatus)
     .map(([status, n]) => `${status} ${n}`)
     .join(', ');
   figures.push(
-    `| ${name} | ${operations} | ${states} | ${audit.refunds} | ${audit.duplicates} | ${audit.imbalance} | ${dlq} | ${(drainMs / 1000).toFixed(1)} s |`,
+    `| ${name} | ${operations} | ${states} | ${audit.refunds} | ${audit.duplicates} | ${audit.imbalance} | ${dlq} | ${await infraRetries(world)} | ${(drainMs / 1000).toFixed(1)} s |`,
   );
 }
 
 afterAll(() => {
   console.log(
     [
-      '| fault | operations | terminal states | refunds | duplicates | money imbalance | dead letters | time to drain |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| fault | operations | terminal states | refunds | duplicates | money imbalance | dead letters | infrastructure retries | time to drain |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...figures,
     ].join('\n'),
   );
@@ -150,7 +169,7 @@ describe('the purchase saga under faults (deadline 60 s)', () => {
     await world.compensated(load.bought, 120_000);
     const drainMs = Date.now() - load.faultEnded;
     const audit = await world.audit(load.bought);
-    report(name, load.operations, audit, dlq.received.length, drainMs);
+    await report(world, name, load.operations, audit, dlq.received.length, drainMs);
     expect(audit).toMatchObject({ duplicates: 0, imbalance: 0, violations: [] });
     expect(audit.byStatus.pending).toBeUndefined();
     expect(dlq.received).toEqual([]);
@@ -243,7 +262,8 @@ describe('the purchase saga under faults (deadline 60 s)', () => {
       'not JSON',
       'unknown event type payment.purchase.succeeded.v7',
     ]);
-    report(
+    await report(
+      world,
       '(5) 3 malformed events',
       poison.length + load.operations,
       audit,
@@ -290,7 +310,8 @@ describe('the purchase saga with payment down past the deadline (deadline 3 s)',
     await world.payment.start();
     await world.compensated(load.bought, 120_000);
     const audit = await world.audit(load.bought);
-    report(
+    await report(
+      world,
       '(4) payment down > deadline',
       load.operations,
       audit,
