@@ -140,13 +140,16 @@ async function purchaseLoad(
   return { bought, operations: bought.length + topUps, faultEnded };
 }
 
-async function outage(component: Component, downMs: number): Promise<void> {
+/** Stops a server, waits, starts it again; returns how long it was away in all (seconds). */
+async function outage(component: Component, downMs: number): Promise<string> {
+  const started = Date.now();
   await stopComponent(component);
   try {
     await new Promise((wait) => setTimeout(wait, downMs));
   } finally {
     await startComponent(component);
   }
+  return ((Date.now() - started) / 1000).toFixed(0);
 }
 
 describe('the purchase saga under faults (deadline 60 s)', () => {
@@ -189,25 +192,27 @@ describe('the purchase saga under faults (deadline 60 s)', () => {
   });
 
   it('(2) Kafka stopped for 30 s during purchases and top-ups, then started again', async () => {
+    let away = '';
     const load = await purchaseLoad(world, 20, 10, {
       topUpsPerUser: 3,
       during: async (accepted) => {
         await waitFor(async () => (accepted() >= 40 ? true : undefined), 60_000);
-        await outage('kafka', 30_000);
+        away = await outage('kafka', 30_000);
       },
     });
-    await settleAndAudit('(2) Kafka down 30 s', load);
+    await settleAndAudit(`(2) Kafka stopped 30 s (away ${away} s with its stop and start)`, load);
   });
 
   it('(3) PostgreSQL restarted during purchases and top-ups', async () => {
+    let away = '';
     const load = await purchaseLoad(world, 20, 10, {
       topUpsPerUser: 3,
       during: async (accepted) => {
         await waitFor(async () => (accepted() >= 40 ? true : undefined), 60_000);
-        await outage('postgres', 2000);
+        away = await outage('postgres', 2000);
       },
     });
-    await settleAndAudit('(3) PostgreSQL restart', load);
+    await settleAndAudit(`(3) PostgreSQL restarted (away ${away} s)`, load);
   });
 
   it('(5) malformed events on a topic go to its DLQ with their reason; the consumer goes on', async () => {
