@@ -13,6 +13,12 @@ export const configSchema = baseConfigSchema.extend({
   SIGNUP_BONUS_COINS: z.coerce.number().int().min(0).max(1_000_000).default(100),
   /** Largest single top-up, in coins. */
   TOP_UP_MAX_COINS: z.coerce.number().int().positive().max(100_000_000).default(100_000),
+  /**
+   * A purchase request for a user with no wallet waits this long (from the request) for the
+   * user's signup event before it is declined WALLET_NOT_FOUND: a brand-new user may buy
+   * before payment has opened the wallet.
+   */
+  WALLET_WAIT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

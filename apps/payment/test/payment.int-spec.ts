@@ -71,6 +71,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
         KAFKA_TOPIC_PREFIX: prefix,
         ...jwks.env,
         SIGNUP_BONUS_COINS: '100',
+        WALLET_WAIT_SECONDS: '12',
       },
     });
     db = app.get(DataSource);
@@ -324,5 +325,105 @@ describe('payment service (PostgreSQL + Kafka)', () => {
     expect((await outcome(purchase.data.purchaseId)).data).toMatchObject({
       reason: 'WALLET_CLOSED',
     });
+  });
+
+  it('refunds a debit once when its purchase expired, and shows both in the history', async () => {
+    const userId = await registeredUser();
+    const requested = testEnvelope('webtoon.purchase.requested.v1', {
+      purchaseId: randomUUID(),
+      userId,
+      webtoonId: randomUUID(),
+      episodeNo: 2,
+      priceCoins: 7,
+    });
+    const expired = testEnvelope('webtoon.purchase.expired.v1', {
+      ...requested.data,
+      reason: 'PAYMENT_TIMEOUT',
+      deadlineAt: new Date().toISOString(),
+      expiredAt: new Date().toISOString(),
+    });
+    // The expiry twice (a redelivery) and once more as a new event: one refund.
+    const again = testEnvelope(expired.type, expired.data);
+    await publisher.send(requested, expired, expired, again);
+    const purchaseId = requested.data.purchaseId;
+    const refunded = await waitFor(
+      async () =>
+        publisher.received.find(
+          (e) =>
+            e.type === 'payment.purchase.refunded.v1' &&
+            (e.data as { purchaseId: string }).purchaseId === purchaseId,
+        ),
+      30_000,
+    );
+    expect(refunded.data).toMatchObject({
+      userId,
+      amountCoins: 7,
+      balanceAfter: 100,
+      reason: 'PURCHASE_EXPIRED',
+    });
+    // The last one on the same partition applied means the repeats before it were too.
+    await waitFor(async () => {
+      const [row] = await db.query(
+        `SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1`,
+        [again.id],
+      );
+      return row.n === 1 ? true : undefined;
+    }, 30_000);
+    const history = await http()
+      .get('/api/payments/transactions?limit=10')
+      .set('authorization', await bearer(userId));
+    const ofPurchase = (history.body.items as { kind: string; amount: number; reference: string }[])
+      .filter((t) => t.reference === purchaseId)
+      .map((t) => [t.kind, t.amount]);
+    expect(ofPurchase).toEqual([
+      ['purchase_refund', 7],
+      ['purchase', -7],
+    ]);
+    const [settlement] = await db.query(
+      `SELECT status FROM purchase_settlements WHERE purchase_id = $1`,
+      [purchaseId],
+    );
+    expect(settlement.status).toBe('refunded');
+    const wallet = await http()
+      .get('/api/payments/wallet')
+      .set('authorization', await bearer(userId));
+    expect(wallet.body.balance).toBe(100);
+  });
+
+  it('a purchase that arrives before the wallet of its buyer waits for the signup, then debits', async () => {
+    const userId = randomUUID();
+    const requested = testEnvelope('webtoon.purchase.requested.v1', {
+      purchaseId: randomUUID(),
+      userId,
+      webtoonId: randomUUID(),
+      episodeNo: 1,
+      priceCoins: 3,
+    });
+    await publisher.send(requested);
+    // Payment keeps the request waiting for the wallet; the signup arrives a moment later.
+    await waitFor(async () => {
+      const [row] = await db.query(
+        `SELECT status FROM purchase_settlements WHERE purchase_id = $1`,
+        [requested.data.purchaseId],
+      );
+      return row?.status === 'waiting' ? true : undefined;
+    }, 30_000);
+    expect(
+      publisher.received.filter(
+        (e) => (e.data as { purchaseId?: string }).purchaseId === requested.data.purchaseId,
+      ),
+    ).toEqual([]);
+    await publisher.send(
+      testEnvelope('auth.user.registered.v1', {
+        userId,
+        email: `${userId}@example.com`,
+        displayName: 'New reader',
+        roles: ['reader'],
+        registeredAt: new Date().toISOString(),
+      }),
+    );
+    const settled = await outcome(requested.data.purchaseId);
+    expect(settled.type).toBe('payment.purchase.succeeded.v1');
+    expect(settled.data).toMatchObject({ amountCoins: 3, balanceAfter: 97 });
   });
 });

@@ -25,6 +25,13 @@ export const configSchema = baseConfigSchema.extend({
   READ_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
   /** View counts are kept in memory and written in one statement this often (and on shutdown). */
   VIEW_FLUSH_INTERVAL_MS: z.coerce.number().int().positive().max(60_000).default(2000),
+  /**
+   * A purchase still pending this long after it was requested expires (payment did not answer
+   * in time); a debit that arrives later is refunded. Fractions are allowed (tests).
+   */
+  PURCHASE_DEADLINE_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+  /** How often this instance looks for pending purchases past their deadline. */
+  PURCHASE_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().max(60_000).default(1000),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

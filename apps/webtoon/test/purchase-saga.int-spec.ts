@@ -8,7 +8,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
-import { PaymentProcess } from './support/payment-process';
+import { AppProcess } from './support/app-process';
 import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 jest.setTimeout(120_000);
@@ -23,7 +23,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
   const brokers = process.env.KAFKA_BROKERS!.split(',');
   const author = randomUUID();
   let webtoon: NestFastifyApplication;
-  let payment: PaymentProcess;
+  let payment: AppProcess;
   let paymentUrl: string;
   let jwks: JwksServer;
   let publisher: KafkaProbe;
@@ -119,7 +119,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
       KAFKA_TOPIC_PREFIX: prefix,
       ...jwks.env,
     };
-    payment = new PaymentProcess({ ...env, SIGNUP_BONUS_COINS: '10' });
+    payment = new AppProcess('payment', { ...env, SIGNUP_BONUS_COINS: '10' });
     paymentUrl = await payment.url;
     await payment.start();
     webtoon = await createPlatformApp({

@@ -48,7 +48,7 @@ function registered(userId: string): Registered {
       email: `${userId}@example.test`,
       displayName: userId,
       roles: ['reader'],
-      registeredAt: '',
+      registeredAt: new Date().toISOString(),
     },
   };
 }

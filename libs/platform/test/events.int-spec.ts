@@ -32,10 +32,19 @@ class BalanceProjection {
   attemptsOnPoison = 0;
   /** While set, every event waits for it before it is applied (a slow handler, say). */
   gate: Promise<void> | undefined;
+  /** Until then every attempt fails as if the database were unreachable (an outage, say). */
+  unreachableUntil = 0;
+  attemptsWhileUnreachable = 0;
 
   @OnEvent('payment.wallet.topped-up.v1')
   async apply(event: ToppedUp, tx: EntityManager): Promise<void> {
     await this.gate;
+    if (Date.now() < this.unreachableUntil) {
+      this.attemptsWhileUnreachable++;
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+        code: 'ECONNREFUSED',
+      });
+    }
     if (event.data.amountCoins === this.poisonAmount && !this.fixed) {
       this.attemptsOnPoison++;
       throw new Error(`cannot apply amount ${this.poisonAmount}`);
@@ -357,6 +366,67 @@ describe('event bus on PostgreSQL and Kafka', () => {
     expect(await dataSource.query(`SELECT event_id FROM applied WHERE amount = 13`)).toEqual([
       { event_id: poison.id },
     ]);
+  });
+
+  it('waits out an outage longer than all its retries: no dead letter, the partition held, then applied', async () => {
+    const dataSource = await db.dataSource();
+    const projection = new BalanceProjection();
+    const app = await instance(
+      dataSource,
+      { consumerGroup: 'ledger', retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100 } },
+      [{ provide: BalanceProjection, useValue: projection }],
+    );
+    const deadLetters = await probe('payment.wallets.dlq');
+    const labels = { group: run.topic('ledger'), topic: run.topic('payment.wallets') };
+    projection.unreachableUntil = Date.now() + 3000;
+    await publishInTransaction(app, dataSource, 'payment.wallet.topped-up.v1', toppedUp('u-9', 4));
+    await publishInTransaction(app, dataSource, 'payment.wallet.topped-up.v1', toppedUp('u-9', 5));
+
+    await waitFor(async () =>
+      (await metricValue(app, 'events_consumer_retrying', labels)) === 1 ? true : undefined,
+    );
+    await waitFor(async () => {
+      const [row] = await dataSource.query(`SELECT balance FROM balances WHERE user_id = 'u-9'`);
+      return row?.balance === 9 ? true : undefined;
+    });
+    // Many more attempts than `retry.attempts`, none of them counted as the message's failure.
+    expect(projection.attemptsWhileUnreachable).toBeGreaterThan(3);
+    expect(
+      await metricValue(app, 'events_consumer_retries_total', { ...labels, reason: 'network' }),
+    ).toBe(projection.attemptsWhileUnreachable);
+    expect(await metricValue(app, 'events_consumer_retrying', labels)).toBe(0);
+    expect(deadLetters.on(run.topic('payment.wallets.dlq'))).toEqual([]);
+    expect(
+      (await dataSource.query(`SELECT amount FROM applied ORDER BY seq`)).map(
+        (r: { amount: number }) => r.amount,
+      ),
+    ).toEqual([4, 5]);
+  });
+
+  it('dead-letters a payload its schema rejects at once, with the reason, and moves on', async () => {
+    const dataSource = await db.dataSource();
+    const projection = new BalanceProjection();
+    await instance(dataSource, { consumerGroup: 'ledger' }, [
+      { provide: BalanceProjection, useValue: projection },
+    ]);
+    const deadLetters = await probe('payment.wallets.dlq');
+    const producer = await run.producer();
+    const { envelope } = toppedUpMessage('u-7', 2);
+    const invalid = { ...envelope, data: { ...envelope.data, amountCoins: 'two' } };
+    await producer.send({
+      topic: run.topic('payment.wallets'),
+      messages: [{ key: 'u-7', value: JSON.stringify(invalid) }, toppedUpMessage('u-7', 3).message],
+    });
+
+    const letter = await waitFor(async () => deadLetters.on(run.topic('payment.wallets.dlq'))[0]);
+    const body = letter.json as unknown as DeadLetter;
+    expect(body.error.message).toMatch(/^invalid payment\.wallet\.topped-up\.v1: amountCoins: /);
+    expect(body.error.attempts).toBe(0);
+    expect(body.envelope).toEqual(invalid);
+    await waitFor(async () => {
+      const [row] = await dataSource.query(`SELECT balance FROM balances WHERE user_id = 'u-7'`);
+      return row?.balance === 3 ? true : undefined;
+    });
   });
 
   it('keeps the order of one key while two instances publish concurrently', async () => {

@@ -3,15 +3,20 @@ import type { EventEnvelope } from '@lib/contracts';
 import { APP_CONFIG, OnEvent, OutboxPublisher } from '@lib/platform';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
+import { PurchaseSettlementService } from '../purchases/purchase-settlement.service';
 import { LedgerRepository } from '../wallets/ledger.repository';
 
-/** A new account gets a wallet, credited with the signup bonus through the ledger. */
+/**
+ * A new account gets a wallet, credited with the signup bonus through the ledger; purchases
+ * that reached payment before the wallet existed (kept `waiting`) are settled right after.
+ */
 @Injectable()
 export class OpenWalletWhenUserRegisteredHandler {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ledger: LedgerRepository,
     private readonly outbox: OutboxPublisher,
+    private readonly purchases: PurchaseSettlementService,
   ) {}
 
   @OnEvent('auth.user.registered.v1')
@@ -36,5 +41,6 @@ export class OpenWalletWhenUserRegisteredHandler {
       userId,
       balance,
     });
+    await this.purchases.settleWaiting(tx, userId);
   }
 }

@@ -13,6 +13,6 @@ export class SettlePurchaseWhenRequestedHandler {
     event: EventEnvelope<'webtoon.purchase.requested.v1'>,
     tx: EntityManager,
   ): Promise<void> {
-    await this.settlement.settle(tx, event.data);
+    await this.settlement.settle(tx, event.data, new Date(event.occurredAt));
   }
 }

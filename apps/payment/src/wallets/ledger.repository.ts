@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
-export type LedgerKind = 'signup_bonus' | 'top_up' | 'purchase';
+export type LedgerKind = 'signup_bonus' | 'top_up' | 'purchase' | 'purchase_refund';
 export type SystemAccount = 'system:signup_bonus' | 'system:card_provider' | 'system:episode_sales';
 
 export interface Posting {

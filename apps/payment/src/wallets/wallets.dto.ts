@@ -10,7 +10,7 @@ export class WalletDto {
 
 export class TransactionDto {
   @ApiProperty({ format: 'uuid' }) transactionId!: string;
-  @ApiProperty({ enum: ['signup_bonus', 'top_up', 'purchase'] }) kind!: string;
+  @ApiProperty({ enum: ['signup_bonus', 'top_up', 'purchase', 'purchase_refund'] }) kind!: string;
   @ApiProperty({ description: 'What was booked: the user, top-up or purchase id' })
   reference!: string;
   @ApiProperty({ description: 'Coins; positive credits, negative debits' }) amount!: number;

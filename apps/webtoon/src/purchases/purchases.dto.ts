@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-export const PURCHASE_STATUSES = ['pending', 'completed', 'declined'] as const;
+export const PURCHASE_STATUSES = ['pending', 'completed', 'declined', 'expired'] as const;
 export type PurchaseStatus = (typeof PURCHASE_STATUSES)[number];
 
 export class PurchaseDto {
@@ -11,6 +11,11 @@ export class PurchaseDto {
   @ApiProperty() priceCoins!: number;
   @ApiPropertyOptional({ description: 'Why payment declined, e.g. INSUFFICIENT_FUNDS' })
   declineReason?: string;
+  @ApiPropertyOptional({
+    description: 'Why it expired: PAYMENT_TIMEOUT (no answer from payment before deadlineAt)',
+  })
+  expiredReason?: string;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({ description: 'A purchase still pending then expires' }) deadlineAt!: string;
   @ApiPropertyOptional() settledAt?: string;
 }

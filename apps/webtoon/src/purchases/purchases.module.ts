@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
+import { MetricsService } from '@lib/platform';
+import { DataSource } from 'typeorm';
 import { EpisodesModule } from '../episodes/episodes.module';
 import { GrantEntitlementWhenPaymentSucceededHandler } from '../events/grant-entitlement-when-payment-succeeded.handler';
 import { MarkPurchaseDeclinedWhenPaymentDeclinedHandler } from '../events/mark-purchase-declined-when-payment-declined.handler';
+import { PurchaseExpirySweeper } from './purchase-expiry.sweeper';
+import { PurchaseMetrics } from './purchase.metrics';
 import { PurchasesController } from './purchases.controller';
 import { PurchasesRepository } from './purchases.repository';
 import { PurchasesService } from './purchases.service';
@@ -12,6 +16,13 @@ import { PurchasesService } from './purchases.service';
   providers: [
     PurchasesRepository,
     PurchasesService,
+    PurchaseExpirySweeper,
+    {
+      provide: PurchaseMetrics,
+      inject: [MetricsService, DataSource, PurchasesRepository],
+      useFactory: (metrics: MetricsService, dataSource: DataSource, repo: PurchasesRepository) =>
+        new PurchaseMetrics(metrics.registry, () => repo.countPending(dataSource.manager)),
+    },
     GrantEntitlementWhenPaymentSucceededHandler,
     MarkPurchaseDeclinedWhenPaymentDeclinedHandler,
   ],

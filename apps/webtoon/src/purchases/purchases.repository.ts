@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PurchaseStatus } from './purchases.dto';
 
+/** Why a purchase expired: payment did not answer before its deadline. */
+export const EXPIRY_REASON = 'PAYMENT_TIMEOUT';
+
 export interface PurchaseRow {
   id: string;
   userId: string;
@@ -13,12 +16,14 @@ export interface PurchaseRow {
   declineReason: string | null;
   idempotencyKey: string;
   createdAt: Date;
+  deadlineAt: Date;
   settledAt: Date | null;
 }
 
 const COLUMNS = `id, user_id AS "userId", episode_id AS "episodeId", series_id AS "seriesId",
   episode_no AS "episodeNo", price_coins AS "priceCoins", status, decline_reason AS "declineReason",
-  idempotency_key AS "idempotencyKey", created_at AS "createdAt", settled_at AS "settledAt"`;
+  idempotency_key AS "idempotencyKey", created_at AS "createdAt", deadline_at AS "deadlineAt",
+  settled_at AS "settledAt"`;
 
 @Injectable()
 export class PurchasesRepository {
@@ -52,10 +57,13 @@ export class PurchasesRepository {
       PurchaseRow,
       'id' | 'userId' | 'episodeId' | 'seriesId' | 'episodeNo' | 'priceCoins' | 'idempotencyKey'
     >,
+    deadlineSeconds: number,
   ): Promise<PurchaseRow | undefined> {
+    // The deadline is on the database's clock, the one the sweeper compares it with.
     const rows: PurchaseRow[] = await db.query(
-      `INSERT INTO purchases (id, user_id, episode_id, series_id, episode_no, price_coins, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO purchases (id, user_id, episode_id, series_id, episode_no, price_coins, idempotency_key,
+         deadline_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))
        ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
       [
         purchase.id,
@@ -65,6 +73,7 @@ export class PurchasesRepository {
         purchase.episodeNo,
         purchase.priceCoins,
         purchase.idempotencyKey,
+        deadlineSeconds,
       ],
     );
     return rows[0];
@@ -84,5 +93,29 @@ export class PurchasesRepository {
       [id, status, declineReason],
     );
     return rows[0];
+  }
+
+  /**
+   * Expires up to `limit` pending purchases past their deadline and returns them. Rows another
+   * instance (or a payment outcome) holds are skipped: whoever locks a pending row first
+   * decides how it ends, and the other finds it no longer pending.
+   */
+  async expireDue(db: EntityManager, limit: number): Promise<PurchaseRow[]> {
+    const [rows]: [PurchaseRow[], number] = await db.query(
+      `WITH due AS (
+         SELECT id AS due_id FROM purchases WHERE status = 'pending' AND deadline_at <= now()
+         ORDER BY deadline_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       UPDATE purchases SET status = 'expired', decline_reason = $2, settled_at = now()
+       FROM due WHERE id = due_id AND status = 'pending' RETURNING ${COLUMNS}`,
+      [limit, EXPIRY_REASON],
+    );
+    return rows;
+  }
+
+  async countPending(db: EntityManager): Promise<number> {
+    const [row]: { n: number }[] = await db.query(
+      `SELECT count(*)::int AS n FROM purchases WHERE status = 'pending'`,
+    );
+    return row?.n ?? 0;
   }
 }

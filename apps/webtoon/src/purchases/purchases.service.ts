@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxPublisher, type AuthUser } from '@lib/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, DomainError, OutboxPublisher, type AuthUser } from '@lib/platform';
 import { DataSource, QueryFailedError } from 'typeorm';
+import type { AppConfig } from '../config';
 import { EpisodesService } from '../episodes/episodes.service';
 import { EntitlementsRepository } from './entitlements.repository';
 import type { PurchaseDto } from './purchases.dto';
@@ -14,8 +15,10 @@ export function toPurchaseDto(row: PurchaseRow): PurchaseDto {
     webtoonId: row.seriesId,
     episodeNo: row.episodeNo,
     priceCoins: row.priceCoins,
-    ...(row.declineReason ? { declineReason: row.declineReason } : {}),
+    ...(row.status === 'declined' && row.declineReason ? { declineReason: row.declineReason } : {}),
+    ...(row.status === 'expired' && row.declineReason ? { expiredReason: row.declineReason } : {}),
     createdAt: row.createdAt.toISOString(),
+    deadlineAt: row.deadlineAt.toISOString(),
     ...(row.settledAt ? { settledAt: row.settledAt.toISOString() } : {}),
   };
 }
@@ -31,6 +34,7 @@ function isUniqueViolation(error: unknown): boolean {
 @Injectable()
 export class PurchasesService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly purchases: PurchasesRepository,
     private readonly entitlements: EntitlementsRepository,
@@ -57,15 +61,19 @@ export class PurchasesService {
     }
     try {
       const created = await this.dataSource.transaction(async (tx) => {
-        const purchase = await this.purchases.insertPending(tx, {
-          id: randomUUID(),
-          userId: user.id,
-          episodeId: episode.id,
-          seriesId,
-          episodeNo: no,
-          priceCoins: episode.priceCoins,
-          idempotencyKey,
-        });
+        const purchase = await this.purchases.insertPending(
+          tx,
+          {
+            id: randomUUID(),
+            userId: user.id,
+            episodeId: episode.id,
+            seriesId,
+            episodeNo: no,
+            priceCoins: episode.priceCoins,
+            idempotencyKey,
+          },
+          this.config.PURCHASE_DEADLINE_SECONDS,
+        );
         if (!purchase) return undefined;
         await this.outbox.publish(tx, 'webtoon.purchase.requested.v1', {
           purchaseId: purchase.id,

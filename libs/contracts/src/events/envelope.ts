@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EventDataMap, EventType } from './event-map';
 
 /**
@@ -21,3 +22,14 @@ export interface EventEnvelope<T extends EventType = EventType> {
 
 /** Any envelope, discriminated by `type`, for code that handles several event types. */
 export type AnyEventEnvelope = { [T in EventType]: EventEnvelope<T> }[EventType];
+
+/** The envelope's own fields; `data` is checked by its type's schema (`invalidEventData`). */
+export const eventEnvelopeSchema = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  occurredAt: z.iso.datetime({ offset: true }),
+  source: z.string().min(1),
+  correlationId: z.string(),
+  causationId: z.string().optional(),
+  data: z.record(z.string(), z.unknown()),
+});

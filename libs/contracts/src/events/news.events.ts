@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { id, instant } from './schema-parts';
+
 export interface ArticlePublishedV1 {
   articleId: string;
   title: string;
@@ -5,3 +8,11 @@ export interface ArticlePublishedV1 {
   authorId: string;
   publishedAt: string;
 }
+
+export const articlePublishedV1Schema = z.object({
+  articleId: id,
+  title: z.string(),
+  category: z.string(),
+  authorId: id,
+  publishedAt: instant,
+}) satisfies z.ZodType<ArticlePublishedV1>;

@@ -1,6 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { EventDataMap, EventEnvelope, EventType } from '@lib/contracts';
+import {
+  invalidEventData,
+  type EventDataMap,
+  type EventEnvelope,
+  type EventType,
+} from '@lib/contracts';
 import { currentRequestId } from '../context/request-context';
 
 export interface PublishOptions {
@@ -23,6 +28,10 @@ export function buildEnvelope<T extends EventType>(
   data: EventDataMap[T],
   options: PublishOptions = {},
 ): EventEnvelope<T> {
+  // Every outbox builds its envelope here: a payload its own contract rejects is a bug in
+  // the producer, and it must fail the producer's transaction rather than reach a consumer.
+  const invalid = invalidEventData(type, data);
+  if (invalid) throw new Error(`refusing to publish an invalid ${type}: ${invalid}`);
   const causationId = options.causationId ?? handling.getStore()?.eventId;
   return {
     id: randomUUID(),

@@ -8,6 +8,8 @@ export class EventsMetrics {
   readonly consumed: Counter<'type' | 'group' | 'outcome'>;
   readonly deadLettered: Counter<'type' | 'group'>;
   readonly lag: Gauge<'group' | 'topic'>;
+  readonly retrying: Gauge<'group' | 'topic'>;
+  readonly retries: Counter<'group' | 'topic' | 'reason'>;
 
   constructor(registry: Registry, pending: () => Promise<number>) {
     const registers = [registry];
@@ -41,6 +43,18 @@ export class EventsMetrics {
       name: 'kafka_consumer_lag',
       help: 'Messages not yet consumed by a consumer group, per topic.',
       labelNames: ['group', 'topic'],
+      registers,
+    });
+    this.retrying = new Gauge({
+      name: 'events_consumer_retrying',
+      help: '1 while a partition of this topic is held retrying an infrastructure error (database or broker unavailable, timeout), else 0.',
+      labelNames: ['group', 'topic'],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'events_consumer_retries_total',
+      help: 'Retries of an event after an infrastructure error (retried without limit, never dead-lettered), by reason.',
+      labelNames: ['group', 'topic', 'reason'],
       registers,
     });
   }

@@ -15,3 +15,4 @@ export { MongoOutbox, type OutboxEntry } from './mongo/mongo-outbox';
 export { MongoEventTx, type ApplyOutcome } from './mongo/mongo-event-tx';
 export type { DeadLetter } from './kafka/dead-letter';
 export { replayDeadLetters, type ReplayOptions, type ReplayResult } from './replay';
+export { TransientError } from './kafka/failure';

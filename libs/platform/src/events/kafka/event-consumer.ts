@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import {
   deadLetterTopicOf,
+  eventEnvelopeSchema,
+  invalidEventData,
   isEventType,
   type AnyEventEnvelope,
   type EventType,
@@ -12,6 +14,7 @@ import type { EventsMetrics } from '../events.metrics';
 import type { BoundHandler, UnitOfWork } from '../units-of-work';
 import { backoffDelay, type RetryPolicy } from './backoff';
 import { toDeadLetter } from './dead-letter';
+import { classifyFailure, type InfrastructureReason } from './failure';
 import { headersOf, type KafkaConnection } from './kafka-connection';
 import type { TopicNames } from './topics';
 
@@ -33,6 +36,8 @@ export class EventConsumer {
   private stopping = false;
   private crashed: Error | undefined;
   private lagTimer: NodeJS.Timeout | undefined;
+  /** Partitions per topic currently held on an infrastructure error. */
+  private readonly heldPartitions = new Map<string, number>();
 
   constructor(
     kafka: Kafka,
@@ -68,11 +73,13 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
+    // Every topic's series exists from the start, so "held" alerts and dashboards see the 0s.
+    for (const topic of this.topicList) this.metrics.retrying.set({ group: this.group, topic }, 0);
     await this.consumer.connect();
     // From the beginning: a group that starts after events were published must still see them.
     await this.consumer.subscribe({ topics: this.topicList, fromBeginning: true });
     await this.consumer.run({
-      // Partitions progress independently, so one event in retry holds back only its own partition.
+      // The batches of one fetch are handled concurrently, a partition's messages in order.
       partitionsConsumedConcurrently: 3,
       eachMessage: (payload) => this.handleMessage(payload),
     });
@@ -94,64 +101,131 @@ export class EventConsumer {
   }: EachMessagePayload): Promise<void> {
     const value = message.value?.toString() ?? '';
     const parsed = parseEnvelope(value);
-    const envelope = parsed.kind === 'event' ? parsed.envelope : undefined;
-    const handlers = envelope ? this.handlers.get(envelope.type) : undefined;
-    // Other event types share our topics (another consumer's, or a newer version): not ours.
-    if (parsed.kind === 'foreign' || (envelope && !handlers)) {
-      const type = envelope?.type ?? 'unknown';
+    const handlers = parsed.envelope ? this.handlers.get(parsed.envelope.type) : undefined;
+    // A known type this group has no handler for shares our topic (another consumer's): not ours.
+    if (parsed.envelope && !handlers) {
+      const type = parsed.envelope.type;
       this.metrics.consumed.inc({ type, group: this.group, outcome: 'ignored' });
       return;
     }
-    // An invalid message skips the loop and goes straight to the dead letters.
-    const type = envelope?.type ?? 'invalid';
+    // An invalid message (not an envelope, an unknown type or version, a payload its schema
+    // rejects) cannot get better by retrying: it goes straight to the dead letters.
+    const envelope = parsed.invalid ? undefined : parsed.envelope;
+    const type = parsed.envelope?.type ?? 'invalid';
     let attempts = 0;
-    let lastError: unknown = new Error('not a valid event envelope');
-    while (envelope && handlers && attempts < this.retry.attempts) {
-      attempts++;
-      try {
-        const outcome = await runWithRequestId(envelope.correlationId, () =>
-          runAsCauseOf(envelope.id, () => this.unitOfWork.run(envelope, handlers)),
-        );
-        this.metrics.consumed.inc({ type, group: this.group, outcome });
-        return;
-      } catch (error) {
-        lastError = error;
-        this.metrics.consumed.inc({ type, group: this.group, outcome: 'failed' });
-        this.logger.warn(
-          `${type} ${envelope.id} failed (attempt ${attempts}/${this.retry.attempts}): ${error instanceof Error ? error.message : error}`,
-        );
-        if (attempts < this.retry.attempts)
-          await this.pause(backoffDelay(this.retry, attempts), heartbeat);
+    let lastError: unknown = new Error(parsed.invalid);
+    let held: Held | undefined;
+    try {
+      while (envelope && handlers && attempts < this.retry.attempts) {
+        try {
+          const outcome = await runWithRequestId(envelope.correlationId, () =>
+            runAsCauseOf(envelope.id, () => this.unitOfWork.run(envelope, handlers)),
+          );
+          this.metrics.consumed.inc({ type, group: this.group, outcome });
+          return;
+        } catch (error) {
+          const failure = classifyFailure(error);
+          if (failure.kind === 'infrastructure') {
+            held ??= this.hold(topic);
+            await this.retryLater(held, failure.reason, error, `${type} ${envelope.id}`, heartbeat);
+            continue;
+          }
+          attempts++;
+          lastError = error;
+          this.metrics.consumed.inc({ type, group: this.group, outcome: 'failed' });
+          this.logger.warn(
+            `${type} ${envelope.id} failed (attempt ${attempts}/${this.retry.attempts}): ${messageOf(error)}`,
+          );
+          if (attempts < this.retry.attempts)
+            await this.pause(backoffDelay(this.retry, attempts), heartbeat);
+        }
       }
+      const letter = toDeadLetter(value, lastError, attempts, this.group, {
+        topic,
+        partition,
+        offset: message.offset,
+      });
+      const deadLetterTopic = deadLetterTopicOf(topic);
+      // Parking the letter needs the broker: while it is away, wait for it like for any outage.
+      for (;;) {
+        try {
+          await this.connection.send([
+            {
+              topic: deadLetterTopic,
+              key: message.key?.toString() ?? '',
+              value: JSON.stringify(letter),
+              headers: parsed.envelope
+                ? { ...headersOf(parsed.envelope), 'consumer-group': this.group }
+                : { 'consumer-group': this.group },
+            },
+          ]);
+          break;
+        } catch (error) {
+          held ??= this.hold(topic);
+          await this.retryLater(held, 'broker', error, `dead letter of ${type}`, heartbeat);
+        }
+      }
+      this.metrics.consumed.inc({ type, group: this.group, outcome: 'dead_lettered' });
+      this.metrics.deadLettered.inc({ type, group: this.group });
+      this.logger.error(
+        `${type} ${parsed.envelope?.id ?? `at ${topic}/${partition}/${message.offset}`} dead-lettered to ${deadLetterTopic}: ${messageOf(lastError)}`,
+      );
+    } finally {
+      if (held) this.release(held);
     }
-    const letter = toDeadLetter(value, lastError, attempts, this.group, {
-      topic,
-      partition,
-      offset: message.offset,
-    });
-    const deadLetterTopic = deadLetterTopicOf(topic);
-    await this.connection.send([
-      {
-        topic: deadLetterTopic,
-        key: message.key?.toString() ?? '',
-        value: JSON.stringify(letter),
-        headers: envelope
-          ? { ...headersOf(envelope), 'consumer-group': this.group }
-          : { 'consumer-group': this.group },
-      },
-    ]);
-    this.metrics.consumed.inc({ type, group: this.group, outcome: 'dead_lettered' });
-    this.metrics.deadLettered.inc({ type, group: this.group });
-    this.logger.error(
-      `${type} ${envelope?.id ?? `at ${topic}/${partition}/${message.offset}`} dead-lettered to ${deadLetterTopic}`,
+  }
+
+  /**
+   * Marks a partition of `topic` as held on an infrastructure error: the message is retried in
+   * place, its offset uncommitted, so the partition does not move on until it succeeds.
+   * (kafkajs fetches again from a broker only once that fetch's batches are done, so the
+   * consumer's other partitions on that broker wait too: during an outage they would fail
+   * the same way.)
+   */
+  private hold(topic: string): Held {
+    this.heldPartitions.set(topic, (this.heldPartitions.get(topic) ?? 0) + 1);
+    this.metrics.retrying.set({ group: this.group, topic }, 1);
+    return { topic, retries: 0, since: Date.now() };
+  }
+
+  private release(held: Held): void {
+    const left = (this.heldPartitions.get(held.topic) ?? 1) - 1;
+    this.heldPartitions.set(held.topic, left);
+    if (left === 0) this.metrics.retrying.set({ group: this.group, topic: held.topic }, 0);
+    this.logger.log(
+      `${held.topic}: resumed after ${held.retries} infrastructure retries in ${Date.now() - held.since} ms`,
     );
+  }
+
+  private async retryLater(
+    held: Held,
+    reason: InfrastructureReason,
+    error: unknown,
+    what: string,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    held.retries++;
+    this.metrics.retries.inc({ group: this.group, topic: held.topic, reason });
+    // The first retry and then one in ten: an outage must not flood the log.
+    if (held.retries % 10 === 1) {
+      this.logger.warn(
+        `${what}: ${reason} unavailable (${messageOf(error)}); retrying without limit (retry ${held.retries})`,
+      );
+    }
+    await this.pause(backoffDelay(this.retry, held.retries), heartbeat);
   }
 
   private async pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, ms));
     // Not committing the offset means another instance (or this one after restart) retries it.
     if (this.stopping) throw new ShuttingDown();
-    await heartbeat();
+    try {
+      await heartbeat();
+    } catch (error) {
+      // A rebalance takes the partition away: let kafkajs rejoin; the event is redelivered.
+      // Any other failure is the broker being away, which the retry loop is waiting out.
+      if (isRebalance(error)) throw error;
+    }
   }
 
   private async updateLag(): Promise<void> {
@@ -177,29 +251,53 @@ export class EventConsumer {
   }
 }
 
-type Parsed =
-  | { kind: 'event'; envelope: AnyEventEnvelope }
-  /** A type this version of the contracts does not know (e.g. a newer producer's): not ours. */
-  | { kind: 'foreign'; type: string }
-  | { kind: 'invalid' };
+interface Held {
+  topic: string;
+  retries: number;
+  since: number;
+}
 
-function parseEnvelope(value: string): Parsed {
+/** `envelope` when the envelope is sound and its type known; `invalid` says what is wrong. */
+interface Parsed {
+  envelope?: AnyEventEnvelope;
+  invalid?: string;
+}
+
+/**
+ * The envelope, its type known to these contracts and its payload valid for that type's
+ * schema, or why not. A type this build does not know (a newer version, a typo) is invalid
+ * too: a new version is a new type, deployed to consumers before producers use it.
+ */
+export function parseEnvelope(value: string): Parsed {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    return { kind: 'invalid' };
+    return { invalid: 'not JSON' };
   }
-  if (typeof parsed !== 'object' || parsed === null) return { kind: 'invalid' };
-  const candidate = parsed as Partial<Record<keyof AnyEventEnvelope, unknown>>;
-  if (typeof candidate.type === 'string' && !isEventType(candidate.type)) {
-    return { kind: 'foreign', type: candidate.type };
+  const envelope = eventEnvelopeSchema.safeParse(parsed);
+  if (!envelope.success) {
+    const issues = envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    return { invalid: `not a valid event envelope (${issues.join('; ')})` };
   }
-  const valid =
-    typeof candidate.id === 'string' &&
-    isEventType(candidate.type) &&
-    typeof candidate.correlationId === 'string' &&
-    typeof candidate.data === 'object' &&
-    candidate.data !== null;
-  return valid ? { kind: 'event', envelope: parsed as AnyEventEnvelope } : { kind: 'invalid' };
+  const { type, data } = envelope.data;
+  if (!isEventType(type)) return { invalid: `unknown event type ${type}` };
+  const event = parsed as AnyEventEnvelope;
+  const invalid = invalidEventData(type, data);
+  return invalid
+    ? { envelope: event, invalid: `invalid ${type}: ${invalid}` }
+    : { envelope: event };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isRebalance(error: unknown): boolean {
+  const type = (error as { type?: unknown } | undefined)?.type;
+  return (
+    type === 'REBALANCE_IN_PROGRESS' ||
+    type === 'UNKNOWN_MEMBER_ID' ||
+    type === 'ILLEGAL_GENERATION'
+  );
 }
