@@ -9,22 +9,6 @@ export const root = resolve(__dirname, '..', '..', '..');
 export const RULES_DIR = join(root, 'prometheus', 'rules');
 export const DASHBOARDS_DIR = join(root, 'grafana', 'dashboards');
 
-/**
- * Metrics the rules and dashboards already use that the saga's deadline, refund and retry
- * work adds to the apps; until then their panels are empty and their alerts cannot fire.
- */
-export const PENDING_METRICS = {
-  names: [
-    'purchases_expired_total',
-    'purchase_refunds_total',
-    'purchases_pending',
-    'purchase_settle_seconds',
-    'events_consumer_retrying',
-    'events_consumer_retries_total',
-  ],
-  reason: 'exported by the purchase-deadline and consumer-retry work, not in the apps yet',
-};
-
 const PROMQL_WORDS = new Set([
   'by',
   'without',
