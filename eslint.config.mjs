@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 /**
- * Who may import whom (style.md): contracts depend on nothing, platform on contracts, apps
+ * Who may import whom (docs/architecture.md, "Module boundaries"): contracts depend on nothing, platform on contracts, apps
  * on both, and no app on another app. Test code may also use the testing lib.
  */
 function boundaries(inTests) {

@@ -1,4 +1,4 @@
-/** The six apps as `npm start` runs them: default ports from design.md, overridable by env. */
+/** The six apps as `npm start` runs them: default ports from docs/architecture.md, overridable by env. */
 export interface AppSpec {
   name: string;
   port: number;

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 export const COMPONENTS = ['postgres', 'kafka', 'consul', 'ferretdb', 'prometheus'] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
-/** Services with their own PostgreSQL database and login role (design.md). */
+/** Services with their own PostgreSQL database and login role (docs/architecture.md). */
 export const PG_SERVICES = ['auth', 'webtoon', 'payment'] as const;
 /** Services with their own MongoDB-protocol database. */
 export const MONGO_SERVICES = ['news', 'blog'] as const;

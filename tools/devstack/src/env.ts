@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { HOST, loadConfig, type Credentials, type StackConfig } from './config';
 import { PROMETHEUS_VERSION } from './versions';
 
-/** The infrastructure settings apps and tests read, under design.md's names. */
+/** The infrastructure settings apps and tests read, under docs/architecture.md's names. */
 export interface StackEnv {
   KAFKA_BROKERS: string;
   CONSUL_URL: string;

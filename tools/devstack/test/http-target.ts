@@ -31,7 +31,7 @@ export async function startHttpTarget(metricsPath = '/metrics', metrics = ''): P
   };
 }
 
-/** Registers an instance the way the apps do (design.md, Discovery and routing). */
+/** Registers an instance the way the apps do (docs/architecture.md, "The system"). */
 export async function registerInConsul(
   consulUrl: string,
   service: { name: string; id: string; port: number; metricsPath?: string },

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { CIRCUIT_STATE_VALUE, type CircuitState } from '../resilience/circuit-breaker';
 
-/** The gateway's own series (design.md, "Metrics"), on the app's registry. */
+/** The gateway's own series (docs/architecture.md, "Metrics"), on the app's registry. */
 export class GatewayMetrics {
   readonly requests: Counter<'route' | 'service' | 'status_code'>;
   readonly upstreamDuration: Histogram<'service' | 'status_code'>;

@@ -42,7 +42,7 @@ export const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as
 const READS = ['GET', 'HEAD', 'OPTIONS'] as const;
 
 /**
- * Every public route of the platform (design.md, "Public HTTP API"). Services verify tokens
+ * Every public route of the platform (docs/architecture.md, "Public HTTP API conventions"). Services verify tokens
  * and roles themselves too; the edge check sheds anonymous traffic before it costs a hop.
  */
 export const ROUTES: readonly RouteDefinition[] = [

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EventDataMap, EventType } from './event-map';
 
 /**
- * The one envelope every event travels in (design.md, "Events"). `data` is typed by `type`, so
+ * The one envelope every event travels in (docs/architecture.md, "Events"). `data` is typed by `type`, so
  * a handler for `auth.user.registered.v1` receives exactly that payload.
  */
 export interface EventEnvelope<T extends EventType = EventType> {

@@ -1,4 +1,4 @@
-/** The error body every app and the gateway answer with (design.md, "Public HTTP API"). */
+/** The error body every app and the gateway answer with (docs/architecture.md, "Public HTTP API conventions"). */
 export interface ErrorBody {
   statusCode: number;
   /** The HTTP reason phrase, e.g. `Bad Request`. */

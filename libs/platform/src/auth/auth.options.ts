@@ -51,7 +51,7 @@ export type AuthModuleOptions = RemoteKeysOptions | LocalKeysOptions;
 export const DEFAULT_ALGORITHMS = ['EdDSA'];
 
 /**
- * The env every token-verifying app reads (design.md names). Extend your app's config schema
+ * The env every token-verifying app reads (docs/architecture.md, "Environment"). Extend your app's config schema
  * with it: `baseConfigSchema.extend(jwtVerificationConfigSchema.shape)`.
  */
 export const jwtVerificationConfigSchema = z.object({

@@ -1,6 +1,6 @@
 /**
  * A business error with a stable code (`PAYMENT.INSUFFICIENT_FUNDS`) and the HTTP status it
- * maps to. Services throw these; the global filter turns them into the design.md error body.
+ * maps to. Services throw these; the global filter turns them into the error body of docs/architecture.md.
  */
 export class DomainError extends Error {
   constructor(

@@ -32,7 +32,7 @@ function clientErrorStatus(exception: unknown): number | undefined {
 }
 
 /**
- * Maps anything thrown while handling a request to the one error body of design.md.
+ * Maps anything thrown while handling a request to the one error body of docs/architecture.md.
  * Only client errors keep their message; a 5xx never shows a stack, SQL or internal message.
  */
 export function toErrorResponse(exception: unknown, requestId: string): ErrorResponse {

@@ -4,7 +4,7 @@ import { buildEnvelope, runAsCauseOf } from './envelope.factory';
 const data = { walletId: 'w1', userId: 'u1', balance: 100 };
 
 describe('buildEnvelope', () => {
-  it('fills the envelope of design.md', () => {
+  it('fills the envelope of docs/architecture.md', () => {
     const envelope = buildEnvelope('payment', 'payment.wallet.opened.v1', data);
 
     expect(envelope).toMatchObject({ type: 'payment.wallet.opened.v1', source: 'payment', data });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** `KAFKA_BROKERS` (design.md): a comma list of host:port, for an app's config schema. */
+/** `KAFKA_BROKERS` (docs/architecture.md): a comma list of host:port, for an app's config schema. */
 export const kafkaBrokersEnv = z
   .string()
   .transform((value) =>

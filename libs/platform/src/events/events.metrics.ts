@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 export type ConsumeOutcome = 'handled' | 'duplicate' | 'failed' | 'dead_lettered' | 'ignored';
 
-/** The event bus metrics of design.md, in the app's registry. */
+/** The event bus metrics of docs/architecture.md, in the app's registry. */
 export class EventsMetrics {
   readonly published: Counter<'type'>;
   readonly consumed: Counter<'type' | 'group' | 'outcome'>;
