@@ -50,7 +50,9 @@ export function echoHandler(instance: string) {
         const stall = Number(query.get('stall') ?? 0);
         if (stall > 0) {
           response.write(body.subarray(0, body.length >> 1));
-          setTimeout(() => response.end(body.subarray(body.length >> 1)), stall);
+          const rest = setTimeout(() => response.end(body.subarray(body.length >> 1)), stall);
+          // A proxy that gave up closes the connection: nothing is left to send.
+          response.on('close', () => clearTimeout(rest));
         } else {
           response.end(body);
         }
