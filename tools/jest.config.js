@@ -6,5 +6,6 @@ config.projects[0].testPathIgnorePatterns = [
   '/tools/devstack/',
   '/tools/images/',
   '/tools/monitoring/',
+  '/tools/load/',
 ];
 module.exports = config;

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatTable } from '@tools/devstack';
+import { runLoad, type LoadMode } from './runner';
+import { readerScenario, type Catalogue } from './scenario';
+import type { Figures } from './stats';
+
+const USAGE = `usage: npm run load -- --url <gateway URL> (--rate <req/s> | --connections <n>) [options]
+  --url <url>            the gateway (only this machine's addresses or the project's own namespaces)
+  --rate <n>             open loop: n requests per second, whatever the answers' speed
+  --connections <n>      closed loop: n connections, each sending when its last answer came
+  --duration <s>         how long to hold the target (default 30)
+  --ramp-up <s>          linear ramp from 0 to the target first (default 5)
+  --ramp-down <s>        linear ramp back to 0 at the end (default 5)
+  --purchase-share <x>   share of steps that are purchases by signed-in readers (default 0.02)
+  --users <n>            readers to sign up for those purchases (default 5)
+  --out <file>           write the figures as JSON (default load-result.json)
+  --timeout <ms>         a request slower than this is an error (default 10000)`;
+
+type Call = (
+  path: string,
+  init?: { method?: string; body?: unknown },
+) => Promise<Record<string, unknown>>;
+
+function client(url: string): Call {
+  return async (path, init = {}) => {
+    const res = await fetch(`${url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok)
+      throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+}
+
+/** What there is to read and buy, from the platform's own API. */
+async function discover(call: Call): Promise<Catalogue> {
+  const first = await call('/api/webtoons?limit=50');
+  const items = first.items as { id: string; genres: string[] }[];
+  const series: Catalogue['series'] = [];
+  for (const s of items) {
+    const episodes = (await call(`/api/webtoons/${s.id}/episodes?limit=100`)).items as {
+      no: number;
+      priceCoins: number;
+    }[];
+    series.push({
+      id: s.id,
+      free: episodes.filter((e) => e.priceCoins === 0).map((e) => e.no),
+      paid: episodes.filter((e) => e.priceCoins > 0).map((e) => e.no),
+    });
+  }
+  return {
+    series,
+    pages: Math.max(1, Math.ceil(Number(first.total) / 20)),
+    genres: [...new Set(items.flatMap((s) => s.genres))],
+  };
+}
+
+async function signUpReaders(call: Call, n: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const email = `load-${randomUUID().slice(0, 8)}@example.com`;
+    const password = `Load-${randomUUID()}`;
+    await call('/api/auth/signup', {
+      method: 'POST',
+      body: { email, password, displayName: 'Load reader' },
+    });
+    const login = await call('/api/auth/login', { method: 'POST', body: { email, password } });
+    tokens.push(login.accessToken as string);
+  }
+  return tokens;
+}
+
+function report(f: Figures): string {
+  const ms = (v: number) => v.toFixed(1);
+  const rows = [
+    ['ENDPOINT', 'REQUESTS', 'ERRORS', 'P50 MS', 'P95 MS', 'P99 MS', 'STATUSES'],
+    ...Object.entries(f.endpoints).map(([name, e]) => [
+      name,
+      String(e.requests),
+      String(e.errors),
+      ms(e.p50Ms),
+      ms(e.p95Ms),
+      ms(e.p99Ms),
+      Object.entries(e.statuses)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' '),
+    ]),
+  ];
+  return `${formatTable(rows)}\n\n${f.requests} requests in ${f.seconds.toFixed(1)} s: ${f.rps.toFixed(1)} req/s, error ratio ${(f.errorRatio * 100).toFixed(2)} %, p50 ${ms(f.p50Ms)} ms, p99 ${ms(f.p99Ms)} ms`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      rate: { type: 'string' },
+      connections: { type: 'string' },
+      duration: { type: 'string', default: '30' },
+      'ramp-up': { type: 'string', default: '5' },
+      'ramp-down': { type: 'string', default: '5' },
+      'purchase-share': { type: 'string', default: '0.02' },
+      users: { type: 'string', default: '5' },
+      out: { type: 'string', default: 'load-result.json' },
+      timeout: { type: 'string', default: '10000' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const num = (name: string, v: string | undefined) => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n < 0)
+      throw new Error(`--${name} must be a number ≥ 0`);
+    return n;
+  };
+  if (!values.url || (values.rate === undefined) === (values.connections === undefined)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const url = values.url.replace(/\/$/, '');
+  const mode: LoadMode =
+    values.rate !== undefined
+      ? { kind: 'open', rate: num('rate', values.rate) }
+      : { kind: 'closed', connections: Math.round(num('connections', values.connections)) };
+  const stages = {
+    rampUpS: num('ramp-up', values['ramp-up']),
+    holdS: num('duration', values.duration),
+    rampDownS: num('ramp-down', values['ramp-down']),
+  };
+  const call = client(url);
+  const catalogue = await discover(call);
+  const purchaseShare = num('purchase-share', values['purchase-share']);
+  const tokens =
+    purchaseShare > 0 ? await signUpReaders(call, Math.round(num('users', values.users))) : [];
+  const target =
+    mode.kind === 'open'
+      ? `${mode.rate} req/s (open loop)`
+      : `${mode.connections} connections (closed loop)`;
+  console.log(
+    `load on ${url}: ${target}, ramp ${stages.rampUpS} s, hold ${stages.holdS} s, down ${stages.rampDownS} s; ${catalogue.series.length} series, ${tokens.length} signed-in readers`,
+  );
+  const figures = await runLoad({
+    url,
+    mode,
+    stages,
+    scenario: readerScenario(catalogue, { purchaseShare, tokens }),
+    timeoutMs: num('timeout', values.timeout),
+    onProgress: (p) =>
+      console.log(
+        `  ${p.t.toFixed(0).padStart(4)} s  target ${p.target.toFixed(0).padStart(5)}  ${String(p.rps).padStart(6)} req/s  ${String(p.errors).padStart(5)} errors  p99 ${p.p99Ms.toFixed(1)} ms`,
+      ),
+  });
+  console.log(`\n${report(figures)}`);
+  const limited = Object.values(figures.endpoints).some((e) => e.statuses['429']);
+  if (limited)
+    console.log(
+      '429s: the gateway rate-limited this client (its per-IP limits apply to load tests too)',
+    );
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ url, mode, stages, purchaseShare, ...figures }, null, 2)}\n`,
+  );
+  console.log(`figures written to ${values.out}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`load: ${err.message}`);
+    process.exit(1);
+  },
+);
