@@ -70,7 +70,30 @@ function expectStatus(reply: Reply, status: number, what: string): Reply {
   return reply;
 }
 
+const SERVICES = ['auth', 'webtoon', 'payment', 'news', 'blog'];
+
+/**
+ * Until the gateway itself routes to a passing instance of every service: an instance that is
+ * registered is not yet passing its Consul check, and the gateway learns of it a moment later.
+ */
+export async function gatewayRoutesAll(gateway: string, ms = 60_000): Promise<void> {
+  const call = gatewayClient(gateway);
+  await until(
+    'the gateway routes to every service',
+    async () => {
+      const { body } = await call('/gateway/upstreams');
+      const services = body.services as { service: string; instances: { health: string }[] }[];
+      const ready = SERVICES.every((name) =>
+        services.some((s) => s.service === name && s.instances.some((i) => i.health === 'passing')),
+      );
+      return ready ? true : undefined;
+    },
+    ms,
+  );
+}
+
 export async function platformRoundTrip(gateway: string): Promise<RoundTrip> {
+  await gatewayRoutesAll(gateway);
   const call = gatewayClient(gateway);
   const email = `round-trip-${randomUUID().slice(0, 8)}@example.com`;
   const password = `Rt-${randomUUID()}`;
