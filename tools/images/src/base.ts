@@ -22,7 +22,6 @@ const KEY_LABEL = 'org.microservices-platform.base-key';
 const HOST_CA_DIR = '/usr/local/share/ca-certificates';
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const NODE_UID = 1000;
-const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
 
 /**
  * Certificate authorities this machine adds to the system ones (a TLS-inspecting proxy's, a
@@ -37,11 +36,17 @@ function hostExtraCas(): { name: string; pem: string }[] {
     .map((name) => ({ name, pem: readFileSync(join(HOST_CA_DIR, name), 'utf8') }));
 }
 
-/** The npm registry the host's npm uses, when it is not npm's default (a mirror). */
+/** The npm registry the host's npm uses, when it is not npm's built-in default (a mirror). */
 async function hostNpmRegistry(log: string): Promise<string | undefined> {
-  const { stdout } = await run('npm', ['config', 'get', 'registry'], { log });
-  const registry = stdout.trim();
-  return registry && registry !== DEFAULT_NPM_REGISTRY ? registry : undefined;
+  const get = async (env?: NodeJS.ProcessEnv) =>
+    (await run('npm', ['config', 'get', 'registry'], { log, env })).stdout.trim();
+  const registry = await get();
+  // npm's own default: what it answers without a user or a global config file.
+  const builtIn = await get({
+    npm_config_userconfig: '/nonexistent/npmrc-user',
+    npm_config_globalconfig: '/nonexistent/npmrc-global',
+  });
+  return registry && registry !== builtIn ? registry : undefined;
 }
 
 /**
