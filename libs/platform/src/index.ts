@@ -20,3 +20,4 @@ export * from './logging/logger';
 export * from './metrics/metrics.service';
 export * from './auth';
 export * from './events';
+export * from './tasks/periodic-task';

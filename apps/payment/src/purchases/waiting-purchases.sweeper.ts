@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '@lib/platform';
 import { DataSource } from 'typeorm';
 import { PurchaseSettlementService } from './purchase-settlement.service';
 
@@ -13,8 +14,12 @@ const BATCH = 100;
 @Injectable()
 export class WaitingPurchasesSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WaitingPurchasesSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly loop = new PeriodicTask(
+    () => this.sweep(),
+    EVERY_MS,
+    this.logger,
+    'waiting purchases not swept',
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -22,30 +27,19 @@ export class WaitingPurchasesSweeper implements OnApplicationBootstrap, OnModule
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
-    }, EVERY_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async tick(): Promise<void> {
-    try {
-      for (;;) {
-        const declined = await this.dataSource.transaction((tx) =>
-          this.settlement.declineOverdue(tx, BATCH),
-        );
-        if (declined.length < BATCH) return;
-      }
-    } catch (error) {
-      // The database may be away: the next tick tries again.
-      this.logger.warn(
-        `waiting purchases not swept: ${error instanceof Error ? error.message : error}`,
+  private async sweep(): Promise<void> {
+    for (;;) {
+      const declined = await this.dataSource.transaction((tx) =>
+        this.settlement.declineOverdue(tx, BATCH),
       );
+      if (declined.length < BATCH) return;
     }
   }
 }

@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { APP_CONFIG, OutboxPublisher } from '@lib/platform';
+import { APP_CONFIG, OutboxPublisher, PeriodicTask } from '@lib/platform';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
 import { PurchaseMetrics } from './purchase.metrics';
@@ -23,8 +23,7 @@ const BATCH = 100;
 @Injectable()
 export class PurchaseExpirySweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PurchaseExpirySweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private loop: PeriodicTask | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -35,24 +34,17 @@ export class PurchaseExpirySweeper implements OnApplicationBootstrap, OnModuleDe
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
-    }, this.config.PURCHASE_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.loop = new PeriodicTask(
+      () => this.sweep(),
+      this.config.PURCHASE_SWEEP_INTERVAL_MS,
+      this.logger,
+      'expiry sweep failed',
+    );
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      await this.sweep();
-    } catch (error) {
-      // The database may be away: the next tick tries again; nothing is lost meanwhile.
-      this.logger.warn(`expiry sweep failed: ${error instanceof Error ? error.message : error}`);
-    }
+    await this.loop?.stop();
   }
 
   /** Expires every purchase past its deadline; returns how many. */
