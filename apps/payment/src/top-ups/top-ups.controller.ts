@@ -6,7 +6,6 @@ import { TopUpsService } from './top-ups.service';
 
 @ApiTags('payments')
 @ApiBearerAuth()
-// Guarded per controller, not globally: see app.module.ts.
 @Controller('api/payments/top-ups')
 export class TopUpsController {
   constructor(private readonly topUps: TopUpsService) {}

@@ -6,7 +6,6 @@ import { WalletsService } from './wallets.service';
 
 @ApiTags('payments')
 @ApiBearerAuth()
-// Guarded per controller, not globally: see app.module.ts.
 @Controller('api/payments')
 export class WalletsController {
   constructor(private readonly wallets: WalletsService) {}

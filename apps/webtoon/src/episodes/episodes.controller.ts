@@ -15,7 +15,6 @@ import { CreateEpisodeRequest, EpisodeDto, EpisodePageDto } from './episodes.dto
 import { EpisodesService } from './episodes.service';
 
 @ApiTags('webtoons')
-// Guarded per controller, not globally: see app.module.ts.
 @Controller('api/webtoons/:id/episodes')
 export class EpisodesController {
   constructor(

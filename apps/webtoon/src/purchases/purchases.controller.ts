@@ -14,7 +14,6 @@ import { PurchasesService } from './purchases.service';
 
 @ApiTags('webtoons')
 @ApiBearerAuth()
-// Guarded per controller, not globally: see app.module.ts.
 @Controller('api/webtoons')
 export class PurchasesController {
   constructor(private readonly purchases: PurchasesService) {}

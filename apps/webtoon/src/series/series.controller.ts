@@ -21,7 +21,6 @@ import {
 import { SeriesService } from './series.service';
 
 @ApiTags('webtoons')
-// Guarded per controller, not globally: see app.module.ts.
 @Controller('api/webtoons')
 export class SeriesController {
   constructor(

@@ -23,6 +23,30 @@ const logger = new Logger('Kafka');
 const LEADER_WAIT_MS = 30_000;
 const COORDINATOR_WAIT_MS = 60_000;
 
+/**
+ * Errors after which an idempotent producer's sequence numbers no longer match the broker's
+ * (e.g. a batch lost in a broker restart): every later send by the same producer fails the
+ * same way, so it must be replaced by a new one, which gets a new producer id.
+ */
+const PRODUCER_STATE_LOST = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+/** The kafkajs error type of `error` or of an error it wraps (a retry's last failure). */
+export function producerStateLost(error: unknown): boolean {
+  for (
+    let e = error as { type?: unknown; originalError?: unknown; cause?: unknown } | undefined;
+    e;
+  ) {
+    if (typeof e.type === 'string' && PRODUCER_STATE_LOST.has(e.type)) return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
+}
+
 function onlyAlreadyExists(error: unknown): boolean {
   const errors = (error as { errors?: { type?: string }[] }).errors;
   return (
@@ -81,11 +105,18 @@ export function createKafka(clientId: string, brokers: string[]): Kafka {
  */
 export class KafkaConnection {
   readonly admin: Admin;
-  readonly producer: Producer;
+  private producer: Producer;
+  /** Set when the producer was replaced: the next send connects it first. */
+  private producerConnecting: Promise<void> | undefined;
+  private producerFresh = false;
 
   constructor(readonly kafka: Kafka) {
     this.admin = kafka.admin();
-    this.producer = kafka.producer({
+    this.producer = this.newProducer();
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -166,13 +197,46 @@ export class KafkaConnection {
       list.push(event);
       byTopic.set(event.topic, list);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
-      })),
-    });
+    const producer = this.producer;
+    try {
+      await this.connectReplacement(producer);
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
+        })),
+      });
+    } catch (error) {
+      // The caller retries the batch (outboxes are at least once, consumers idempotent); it
+      // must then go out through a producer the broker accepts.
+      if (producerStateLost(error) && producer === this.producer) await this.replaceProducer();
+      throw error;
+    }
+  }
+
+  private async replaceProducer(): Promise<void> {
+    logger.warn(
+      'the broker lost track of this producer (e.g. after a restart); starting a new one',
+    );
+    const old = this.producer;
+    this.producer = this.newProducer();
+    this.producerFresh = true;
+    await Promise.allSettled([old.disconnect()]);
+  }
+
+  /** Connects a replaced producer once, shared by concurrent senders; a failure is retried by the next send. */
+  private async connectReplacement(producer: Producer): Promise<void> {
+    if (!this.producerFresh) return;
+    this.producerConnecting ??= producer
+      .connect()
+      .then(() => {
+        if (producer === this.producer) this.producerFresh = false;
+      })
+      .finally(() => {
+        this.producerConnecting = undefined;
+      });
+    await this.producerConnecting;
   }
 
   async disconnect(): Promise<void> {
