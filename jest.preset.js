@@ -32,6 +32,7 @@ function projectConfig(projectRoot, { integration = true } = {}) {
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
       globalSetup: path.resolve(__dirname, 'tools/test/global-setup.ts'),
+      globalTeardown: path.resolve(__dirname, 'tools/test/global-teardown.ts'),
       // `testTimeout` is a global option that projects ignore; set it per test file instead.
       setupFilesAfterEnv: [path.resolve(__dirname, 'tools/test/integration-timeout.ts')],
     });

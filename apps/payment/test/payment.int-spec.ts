@@ -427,3 +427,87 @@ describe('payment service (PostgreSQL + Kafka)', () => {
     expect(settled.data).toMatchObject({ amountCoins: 3, balanceAfter: 97 });
   });
 });
+
+describe('payment tests beside a running platform (npm start on the same dev stack)', () => {
+  const prefix = `it-beside-${randomUUID().slice(0, 8)}.`;
+  const brokers = process.env.KAFKA_BROKERS!.split(',');
+  let platform: NestFastifyApplication;
+  let app: NestFastifyApplication;
+  let jwks: JwksServer;
+  let probe: KafkaProbe;
+
+  beforeAll(async () => {
+    jwks = await JwksServer.start();
+    const base = {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      CONSUL_REGISTER: 'false',
+      ...jwks.env,
+      SIGNUP_BONUS_COINS: '7',
+    };
+    // The platform's payment: the dev stack's own `payment` database, topics without a prefix.
+    const platformDbUrl = new URL(process.env.PAYMENT_DATABASE_URL!);
+    platformDbUrl.pathname = '/payment';
+    platform = await createPlatformApp({
+      name: 'payment',
+      module: AppModule,
+      configSchema,
+      env: { ...base, PAYMENT_DATABASE_URL: platformDbUrl.toString() },
+    });
+    app = await createPlatformApp({
+      name: 'payment',
+      module: AppModule,
+      configSchema,
+      env: { ...base, KAFKA_TOPIC_PREFIX: prefix },
+    });
+    probe = new KafkaProbe(brokers, prefix);
+    await probe.connect();
+    await probe.listen('payment.wallets');
+  });
+
+  afterAll(async () => {
+    await probe?.stop();
+    await app?.close();
+    await platform?.close();
+    await jwks?.stop();
+  });
+
+  it('uses a database of its own, so the platform neither relays its events nor sees its rows', async () => {
+    const own = app.get(DataSource);
+    const platformDb = platform.get(DataSource);
+    const [{ name: ownName }] = await own.query(`SELECT current_database() AS name`);
+    const [{ name: platformName }] = await platformDb.query(`SELECT current_database() AS name`);
+    expect(ownName).toMatch(/^payment_it_\d+$/);
+    expect(platformName).toBe('payment');
+
+    const userIds: string[] = Array.from({ length: 10 }, () => randomUUID());
+    for (const userId of userIds) {
+      await probe.send(
+        testEnvelope('auth.user.registered.v1', {
+          userId,
+          email: `${userId}@example.com`,
+          displayName: 'Reader',
+          roles: ['reader'],
+          registeredAt: new Date().toISOString(),
+        }),
+      );
+    }
+    // Every wallet.opened of this run comes out under this run's topic names ...
+    const opened = await waitFor(async () => {
+      const mine = probe.received.filter(
+        (e) =>
+          e.type === 'payment.wallet.opened.v1' &&
+          userIds.includes((e.data as { userId: string }).userId),
+      );
+      return mine.length === userIds.length ? mine : undefined;
+    }, 30_000);
+    expect(new Set(opened.map((e) => (e.data as { userId: string }).userId)).size).toBe(10);
+    // ... and the platform's database holds none of them.
+    const [{ n }] = await platformDb.query(
+      `SELECT count(*)::int AS n FROM wallets WHERE user_id = ANY($1)`,
+      [userIds],
+    );
+    expect(n).toBe(0);
+  });
+});
