@@ -1,14 +1,11 @@
 import { readStackEnv, type StackEnv } from '../src';
 
 /**
- * The settings jest's globalSetup exported (it runs ensureStack), falling back to
- * .devstack/stack.env when a spec is run on its own against a running stack.
+ * The stack's own settings as `npm run stack:up` wrote them (jest's globalSetup brought the
+ * stack up). Not process.env: there the services' databases are this test run's own.
  */
 export function stackEnv(): StackEnv {
-  const file = readStackEnv();
-  const env = { ...file };
-  for (const key of Object.keys(file)) env[key] = process.env[key] ?? file[key];
-  return env;
+  return readStackEnv();
 }
 
 export async function eventually<T>(
