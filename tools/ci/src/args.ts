@@ -9,7 +9,14 @@ export type Command =
   | { name: 'affected'; overlay: string; base?: string }
   | { name: 'build'; tag?: string; apps: AppSelection }
   | { name: 'push'; tag?: string; apps: AppSelection; target: PushTarget }
-  | { name: 'deploy'; overlay: string; tag?: string; apps: AppSelection; dryRun: boolean }
+  | {
+      name: 'deploy';
+      overlay: string;
+      tag?: string;
+      apps: AppSelection;
+      registry?: string;
+      dryRun: boolean;
+    }
   | { name: 'wait'; overlay: string; timeoutS: number }
   | { name: 'smoke'; url: string; withinS: number }
   | { name: 'load-gate'; url: string; gate: LoadGateOptions }
@@ -29,7 +36,7 @@ export const USAGE = `usage: npm run ci:<step> -- [options]
   ci:affected  --overlay <name> [--base <commit>]   apps changed since the overlay's last recorded deploy
   ci:build     [--tag <tag>] [--apps <a,b|all|affected>]
   ci:push      [--tag <tag>] [--apps …] (--registry <prefix> | --devcluster)
-  ci:deploy    --overlay <name> [--tag <tag>] [--apps …] [--dry-run]
+  ci:deploy    --overlay <name> [--tag <tag>] [--apps …] [--registry <prefix>] [--dry-run]
   ci:wait      --overlay <name> [--timeout <s>]     every rollout of the last deploy
   ci:smoke     --url <gateway> [--within <s>]       needs SMOKE_EMAIL and SMOKE_PASSWORD
   ci:load-gate --url <gateway> [--rate <req/s>] [--duration <s>] [--max-error-ratio <x>] [--max-p99-ms <ms>]
@@ -137,6 +144,7 @@ export function parseCommand(argv: string[]): Command {
         overlay: overlay(values.overlay),
         tag: tag(values.tag),
         apps: parseApps(values.apps),
+        registry: values.registry?.replace(/\/$/, ''),
         dryRun: values['dry-run'],
       };
     case 'wait':

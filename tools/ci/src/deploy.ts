@@ -87,12 +87,15 @@ export async function deploy(opts: {
   overlay: string;
   tag?: string;
   apps: AppSelection;
+  registry?: string;
   dryRun: boolean;
 }): Promise<void> {
   const tag = opts.tag ?? defaultTag();
   const rendered = await renderOverlay(opts.overlay);
   const namespace = namespaceOf(rendered);
   const repos = appRepositories(rendered);
+  // The images the overlay names, or the same names in the registry ci:push pushed to.
+  if (opts.registry) for (const app of APPS) repos[app] = `${opts.registry}/${app}`;
   const selected = selectedApps(opts.apps);
   const kept = APPS.filter((a) => !selected.includes(a));
   const release = kept.length > 0 ? await readRelease(namespace) : undefined;
