@@ -111,7 +111,10 @@ export async function deploy(opts: {
   }
   const pinned = pinImages(rendered, refs);
   if (opts.dryRun) {
-    process.stdout.write(printManifests(pinned));
+    // Resolved once written: the CLI exits right after, which would cut a piped render short.
+    await new Promise<void>((resolve) =>
+      process.stdout.write(printManifests(pinned), () => resolve()),
+    );
     return;
   }
   for (const app of APPS)
