@@ -1,8 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPS } from '@tools/images';
 
 const root = join(__dirname, '..', '..', '..');
+const stateDir = mkdtempSync(join(tmpdir(), 'ci-cli-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
 const cli = (args: string[]) =>
   spawnSync(
     process.execPath,
@@ -13,7 +18,7 @@ const cli = (args: string[]) =>
       'tools/ci/src/cli.ts',
       ...args,
     ],
-    { cwd: root, encoding: 'utf8' },
+    { cwd: root, encoding: 'utf8', env: { ...process.env, CI_STATE_DIR: stateDir } },
   );
 
 describe('the ci command line', () => {
@@ -32,5 +37,25 @@ describe('the ci command line', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('ci: --tag latest: deploys use immutable tags only');
     expect(r.stderr).toContain('usage: npm run ci:<step>');
+  });
+
+  it('compares with the given deployed commit, and takes every app for one it does not know', () => {
+    const head = spawnSync('git', ['rev-parse', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).stdout.trim();
+    expect(cli(['affected', '--overlay', 'prod', '--base', head]).stdout).toContain(
+      'apps: none; deploy: no',
+    );
+    expect(JSON.parse(readFileSync(join(stateDir, 'affected.json'), 'utf8'))).toMatchObject({
+      base: head,
+      apps: [],
+    });
+    const unknown = cli(['affected', '--overlay', 'prod', '--base', '0'.repeat(40)]);
+    expect(unknown.stdout).toContain("is not in this clone's history");
+    expect(JSON.parse(readFileSync(join(stateDir, 'affected.json'), 'utf8'))).toMatchObject({
+      base: null,
+      apps: [...APPS],
+    });
   });
 });

@@ -57,7 +57,21 @@ describe('ci:load-gate through tools/load', () => {
       const stateDir = mkdtempSync(join(tmpdir(), 'load-gate-'));
       const child = spawn(
         'npm',
-        ['run', '-s', 'ci:load-gate', '--', '--url', url, '--rate', '10', '--duration', '3'],
+        [
+          'run',
+          '-s',
+          'ci:load-gate',
+          '--',
+          '--url',
+          url,
+          '--rate',
+          '10',
+          '--duration',
+          '3',
+          // Far from both runs' latencies: the stand-in shares two busy cores with other tests.
+          '--max-p99-ms',
+          '1000',
+        ],
         { cwd: join(__dirname, '..', '..', '..'), env: { ...process.env, CI_STATE_DIR: stateDir } },
       );
       let stdout = '';
@@ -70,14 +84,14 @@ describe('ci:load-gate through tools/load', () => {
       });
     });
 
-  it('passes a fast build and fails one made slower than the p99 objective', async () => {
+  it('passes a fast build and fails one made slower than the p99 limit', async () => {
     delayMs = 0;
     const fast = await gate();
     expect(fast.stdout).toMatch(/\[ci:load-gate\] passed: \d+ requests, error ratio 0\.00 %/);
     expect(fast.status).toBe(0);
-    delayMs = 300;
+    delayMs = 1500;
     const slow = await gate();
-    expect(slow.stderr).toMatch(/load gate failed: p99 3\d\d\.\d ms above 250 ms/);
+    expect(slow.stderr).toMatch(/load gate failed: p99 1\d{3}\.\d ms above 1000 ms/);
     expect(slow.status).toBe(1);
   }, 120_000);
 });
