@@ -32,6 +32,7 @@ const NS = 'platform-demo';
 const run = randomUUID().slice(0, 6);
 const TAG_A = `ci-a-${run}`;
 const TAG_B = `ci-b-${run}`;
+const TAG_C = `ci-c-${run}`;
 
 function blocked(): string | undefined {
   const missing = missingPrerequisites(process.getuid?.() === 0);
@@ -144,6 +145,7 @@ if (reason && !mustRun) process.stderr.write(`skipping the pipeline test: ${reas
   afterAll(() => {
     for (const app of APPS) spawnSync('docker', ['rmi', imageA(app)]);
     spawnSync('docker', ['rmi', appImage('webtoon', TAG_B)]);
+    spawnSync('docker', ['rmi', appImage('webtoon', TAG_C)]);
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -239,5 +241,43 @@ if (reason && !mustRun) process.stderr.write(`skipping the pipeline test: ${reas
       expect((await ci(env, 'record', ['--overlay', 'local'])).code).not.toBe(0);
     },
     6 * MINUTE,
+  );
+
+  it(
+    'build C: webtoon rolls out, the smoke test fails, and rollback returns it to A',
+    async () => {
+      const before = await deploymentsNow();
+      spawnSync('docker', ['tag', imageA('webtoon'), appImage('webtoon', TAG_C)]);
+      expect(
+        (await ci(env, 'push', ['--devcluster', '--tag', TAG_C, '--apps', 'webtoon'])).code,
+      ).toBe(0);
+      expect(
+        (await ci(env, 'deploy', ['--overlay', 'local', '--tag', TAG_C, '--apps', 'webtoon'])).code,
+      ).toBe(0);
+      expect((await ci(env, 'wait', ['--overlay', 'local', '--timeout', '180'])).code).toBe(0);
+      expect((await deploymentsNow()).webtoon.image).toBe(appImage('webtoon', TAG_C));
+
+      // Forced: the smoke account's password is wrong, so the login (and a signup) fail.
+      const smoke = await ci({ ...env, SMOKE_PASSWORD: `Wrong-${randomUUID()}` }, 'smoke', [
+        '--url',
+        `http://${cluster.DEVCLUSTER_NODE_IP}:30080`,
+        '--within',
+        '5',
+      ]);
+      expect(smoke.code).not.toBe(0);
+      expect(smoke.output).toMatch(
+        /✗ the smoke account logs in: login 401 and POST \/api\/auth\/signup answered 409/,
+      );
+
+      const rolled = await ci(env, 'rollback', ['--overlay', 'local', '--timeout', '180']);
+      expect(rolled.code).toBe(0);
+      const after = await deploymentsNow();
+      expect(Object.fromEntries(APPS.map((a) => [a, after[a].image]))).toEqual(
+        Object.fromEntries(APPS.map((a) => [a, imageA(a)])),
+      );
+      for (const app of APPS.filter((a) => a !== 'webtoon'))
+        expect(after[app].revision).toBe(before[app].revision);
+    },
+    5 * MINUTE,
   );
 });
