@@ -150,6 +150,7 @@ export async function deploy(opts: {
   // Written before the apply: a half-applied overlay must be rolled back too.
   writeDeployState(state);
   await kubectl(['apply', '-f', '-'], printManifests(pinned));
+  writeDeployState({ ...state, appliedAt: Date.now() });
   log(
     'deploy',
     `applied k8s/overlays/${opts.overlay} to namespace ${namespace} (${pinned.length} objects)`,
@@ -172,9 +173,9 @@ export async function waitFor(
   namespace: string,
   names: { deployments: string[]; statefulSets: string[]; jobs: string[] },
   timeoutS: number,
+  since = Date.now(),
 ): Promise<void> {
   const deadline = Date.now() + timeoutS * 1000;
-  const started = Date.now();
   const wanted = [
     ...names.deployments.map((n) => `Deployment/${n}`),
     ...names.statefulSets.map((n) => `StatefulSet/${n}`),
@@ -199,7 +200,10 @@ export async function waitFor(
       if (p.state === 'failed') throw new Error(`${key}: ${p.why}`);
       if (p.state === 'done') {
         done.add(key);
-        log(step, `${key} ready after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        log(
+          step,
+          `${key} ready ${((Date.now() - since) / 1000).toFixed(0)} s after the ${step === 'rollback' ? 'undo' : 'apply'}`,
+        );
       } else pending.push(`${key}: ${p.why}`);
     }
     if (pending.length === 0) return;
@@ -219,7 +223,7 @@ export async function waitFor(
 /** ci:wait: every Deployment, StatefulSet and Job of this build's deploy has rolled out. */
 export async function wait(overlay: string, timeoutS: number): Promise<void> {
   const state = currentState(overlay, 'wait');
-  await waitFor('wait', state.namespace, state, timeoutS);
+  await waitFor('wait', state.namespace, state, timeoutS, state.appliedAt);
   log(
     'wait',
     `all ${state.deployments.length + state.statefulSets.length + state.jobs.length} workloads rolled out`,
@@ -247,6 +251,7 @@ export async function rollback(overlay: string, timeoutS: number): Promise<void>
     'deployments',
   ]);
   const undone: string[] = [];
+  const undoStart = Date.now();
   for (const d of now.items.filter((x) => state.deployments.includes(x.metadata.name))) {
     const name = d.metadata.name;
     const before = state.revisionsBefore[name];
@@ -273,6 +278,7 @@ export async function rollback(overlay: string, timeoutS: number): Promise<void>
     state.namespace,
     { deployments: undone, statefulSets: [], jobs: [] },
     timeoutS,
+    undoStart,
   );
   writeDeployState({ ...state, outcome: 'rolled-back' });
   log('rollback', `rolled back: ${undone.join(' ') || 'nothing'}`);

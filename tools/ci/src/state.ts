@@ -28,6 +28,8 @@ export interface DeployState {
   statefulSets: string[];
   jobs: string[];
   outcome: 'applied' | 'recorded' | 'rolled-back';
+  /** When the apply returned (ms since the epoch): rollout times are told from there. */
+  appliedAt?: number;
 }
 
 function read<T>(file: string): T | undefined {
