@@ -1,0 +1,117 @@
+/** The parts of `kubectl get … -o json` the wait step reads. */
+export interface WorkloadJson {
+  kind: string;
+  metadata: { name: string; generation?: number; annotations?: Record<string, string> };
+  spec?: { replicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    currentRevision?: string;
+    updateRevision?: string;
+    succeeded?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+}
+
+export interface PodJson {
+  metadata: { name: string; labels?: Record<string, string>; ownerReferences?: { name: string }[] };
+  status?: {
+    initContainerStatuses?: ContainerStatus[];
+    containerStatuses?: ContainerStatus[];
+  };
+}
+
+interface ContainerStatus {
+  name: string;
+  image: string;
+  state?: { waiting?: { reason?: string; message?: string } };
+}
+
+export type Progress =
+  { state: 'done' } | { state: 'waiting'; why: string } | { state: 'failed'; why: string };
+
+/**
+ * Whether a workload finished rolling out. A Deployment is done when the controller has seen
+ * the latest spec and every replica is updated and available with no old one left; failed
+ * when it passed its progress deadline. A StatefulSet is done when all replicas are ready at
+ * the update revision; a Job when it completed.
+ */
+export function rolloutProgress(w: WorkloadJson): Progress {
+  const s = w.status ?? {};
+  const want = w.spec?.replicas ?? 1;
+  const cond = (type: string) => s.conditions?.find((c) => c.type === type);
+  switch (w.kind) {
+    case 'Deployment': {
+      const progressing = cond('Progressing');
+      if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded')
+        return {
+          state: 'failed',
+          why: `progress deadline exceeded: ${progressing.message ?? ''}`.trim(),
+        };
+      if ((s.observedGeneration ?? 0) < (w.metadata.generation ?? 0))
+        return { state: 'waiting', why: 'the controller has not seen the new spec yet' };
+      const updated = s.updatedReplicas ?? 0;
+      const total = s.replicas ?? 0;
+      const available = s.availableReplicas ?? 0;
+      if (updated < want)
+        return { state: 'waiting', why: `${updated} of ${want} replicas updated` };
+      if (total > updated)
+        return { state: 'waiting', why: `${total - updated} old replicas still running` };
+      if (available < updated)
+        return { state: 'waiting', why: `${available} of ${updated} updated replicas available` };
+      return { state: 'done' };
+    }
+    case 'StatefulSet': {
+      const ready = s.readyReplicas ?? 0;
+      if (s.updateRevision && s.currentRevision !== s.updateRevision)
+        return { state: 'waiting', why: `rolling to ${s.updateRevision}` };
+      if (ready < want) return { state: 'waiting', why: `${ready} of ${want} replicas ready` };
+      return { state: 'done' };
+    }
+    case 'Job': {
+      if (cond('Failed')?.status === 'True')
+        return { state: 'failed', why: `job failed: ${cond('Failed')?.reason ?? ''}`.trim() };
+      if (cond('Complete')?.status === 'True') return { state: 'done' };
+      return { state: 'waiting', why: 'not complete yet' };
+    }
+    default:
+      return { state: 'done' };
+  }
+}
+
+/** Reasons a container can never start by waiting longer: the image is not there or not valid. */
+const HOPELESS = new Set([
+  'ErrImageNeverPull',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+]);
+
+/** A pod's container that cannot start however long one waits, as one line, or undefined. */
+export function hopelessContainer(pod: PodJson): string | undefined {
+  const statuses = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+  for (const c of statuses) {
+    const reason = c.state?.waiting?.reason;
+    if (reason && HOPELESS.has(reason))
+      return `pod ${pod.metadata.name} ${c.name} (${c.image}): ${reason}`;
+  }
+  return undefined;
+}
+
+/** Why a pod is not ready, for the failure report: each waiting container's reason. */
+export function podWaitingReasons(pod: PodJson): string[] {
+  const statuses = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+  return statuses
+    .filter((c) => c.state?.waiting?.reason)
+    .map((c) => `${pod.metadata.name} ${c.name}: ${c.state?.waiting?.reason}`);
+}

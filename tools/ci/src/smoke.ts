@@ -1,0 +1,155 @@
+const log = (line: string) => console.log(`[ci:smoke] ${line}`);
+
+const SERVICES = ['auth', 'webtoon', 'payment', 'news', 'blog'];
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+type Call = (
+  path: string,
+  init?: { method?: string; body?: unknown; token?: string },
+) => Promise<Answer>;
+
+function client(gateway: string): Call {
+  return async (path, init = {}) => {
+    const res = await fetch(`${gateway}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      // not JSON: the check that reads it says so
+    }
+    return { status: res.status, body };
+  };
+}
+
+function expectStatus(a: Answer, expected: number, what: string): void {
+  if (a.status !== expected) throw new Error(`${what}: expected ${expected}, got ${a.status}`);
+}
+
+export interface SmokeAccount {
+  email: string;
+  password: string;
+}
+
+/** The smoke test's checks, in order; each resolves with a short result or throws why not. */
+export function smokeChecks(
+  call: Call,
+  account: SmokeAccount,
+): { name: string; run: () => Promise<string> }[] {
+  return [
+    {
+      name: 'gateway ready',
+      run: async () => {
+        expectStatus(await call('/health/ready'), 200, 'GET /health/ready');
+        return 'ready';
+      },
+    },
+    {
+      name: 'every service has a passing instance',
+      run: async () => {
+        const a = await call('/gateway/upstreams');
+        expectStatus(a, 200, 'GET /gateway/upstreams');
+        const services =
+          (a.body as { services?: { service: string; instances: { health: string }[] }[] })
+            .services ?? [];
+        const missing = SERVICES.filter(
+          (s) =>
+            !services.find((x) => x.service === s)?.instances.some((i) => i.health === 'passing'),
+        );
+        if (missing.length > 0) throw new Error(`no passing instance of ${missing.join(', ')}`);
+        return SERVICES.join(', ');
+      },
+    },
+    {
+      name: 'catalogue, news and blog readable',
+      run: async () => {
+        expectStatus(await call('/api/webtoons'), 200, 'GET /api/webtoons');
+        expectStatus(await call('/api/news'), 200, 'GET /api/news');
+        expectStatus(await call('/api/blog/posts'), 200, 'GET /api/blog/posts');
+        return 'ok';
+      },
+    },
+    {
+      name: 'the smoke account logs in',
+      run: async () => {
+        const credentials = { email: account.email, password: account.password };
+        let login = await call('/api/auth/login', { method: 'POST', body: credentials });
+        let created = '';
+        // The account is made once per environment, by the first smoke test that finds it missing.
+        if (login.status === 401) {
+          const signup = await call('/api/auth/signup', {
+            method: 'POST',
+            body: { ...credentials, displayName: 'Smoke test' },
+          });
+          if (signup.status !== 201)
+            throw new Error(
+              `login 401 and POST /api/auth/signup answered ${signup.status}: wrong password for an existing account?`,
+            );
+          created = ' (account created)';
+          login = await call('/api/auth/login', { method: 'POST', body: credentials });
+        }
+        expectStatus(login, 200, 'POST /api/auth/login');
+        const token = (login.body as { accessToken: string }).accessToken;
+        expectStatus(await call('/api/auth/me', { token }), 200, 'GET /api/auth/me');
+        return `me answered${created}`;
+      },
+    },
+    {
+      name: 'errors are JSON with a request id',
+      run: async () => {
+        const a = await call('/api/payments/wallet');
+        expectStatus(a, 401, 'GET /api/payments/wallet without a token');
+        if (typeof (a.body as { requestId?: unknown } | undefined)?.requestId !== 'string')
+          throw new Error('no requestId in the error body');
+        return '401 with requestId';
+      },
+    },
+  ];
+}
+
+/**
+ * ci:smoke: the checks through the gateway, repeated until all pass or `withinS` is over (a
+ * fresh rollout needs a few seconds until Consul reports its instances passing). The account
+ * comes from SMOKE_EMAIL / SMOKE_PASSWORD (a Jenkins credential), never a new signup per run.
+ */
+export async function smoke(gateway: string, withinS: number): Promise<void> {
+  const { SMOKE_EMAIL: email, SMOKE_PASSWORD: password } = process.env;
+  if (!email || !password)
+    throw new Error('set SMOKE_EMAIL and SMOKE_PASSWORD: the smoke test account');
+  const checks = smokeChecks(client(gateway), { email, password });
+  const deadline = Date.now() + withinS * 1000;
+  log(`${gateway} as ${email.replace(/^(.).*@/, '$1…@')}`);
+  for (let attempt = 1; ; attempt++) {
+    const failures: string[] = [];
+    const passes: string[] = [];
+    for (const check of checks) {
+      try {
+        passes.push(`✓ ${check.name}: ${await check.run()}`);
+      } catch (err) {
+        failures.push(`✗ ${check.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (failures.length === 0) {
+      for (const p of passes) log(p);
+      log(`${checks.length} checks passed (attempt ${attempt})`);
+      return;
+    }
+    if (Date.now() > deadline) {
+      for (const line of [...passes, ...failures]) log(line);
+      throw new Error(`${failures.length} of ${checks.length} checks failing after ${withinS} s`);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
