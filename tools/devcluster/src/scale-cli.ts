@@ -6,7 +6,7 @@ import { runScaleDemo, type LoadShape } from './scale-demo';
 import { reportMarkdown, sampleLine, summary, timelineSvg } from './scale-report';
 
 /** The demo's load: measured to take webtoon well past its target on two busy cores. */
-export const DEMO_LOAD: LoadShape = { rate: 250, rampUpS: 15, holdS: 150, rampDownS: 5 };
+export const DEMO_LOAD: LoadShape = { rate: 200, rampUpS: 15, holdS: 150, rampDownS: 5 };
 
 const USAGE = `usage: npm run demo:scale -- [options]   (needs root: the dev cluster)
   --rate <n>        requests per second of the load generator (default ${DEMO_LOAD.rate})

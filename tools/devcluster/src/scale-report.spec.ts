@@ -1,5 +1,5 @@
 import { cpuMilli, parseLoadLog, recentLoad, type ScaleDemoResult } from './scale-demo';
-import { reportMarkdown, summary, timelineSvg, timelineTable } from './scale-report';
+import { niceMax, reportMarkdown, summary, timelineSvg, timelineTable } from './scale-report';
 
 const others = { auth: 1, blog: 1, gateway: 1, news: 1, payment: 1, prometheus: 1 };
 
@@ -80,6 +80,10 @@ describe('the scaling report', () => {
       ]),
     );
     expect(summary(result({ othersChanged: ['news'] }))).toContain('CHANGED besides webtoon: news');
+  });
+
+  it('rounds axis maxima up to 1, 2 or 5 times a power of ten', () => {
+    expect([4.5, 100, 137, 1234, 0.3, 6].map(niceMax)).toEqual([5, 100, 200, 2000, 0.5, 10]);
   });
 
   it('draws replicas as steps and shades the load, in a standalone SVG', () => {

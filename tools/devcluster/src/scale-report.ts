@@ -99,7 +99,7 @@ interface Series {
 /** 1, 2 or 5 times a power of ten, at least `v`: an axis maximum with readable halves. */
 export function niceMax(v: number): number {
   const power = 10 ** Math.floor(Math.log10(Math.max(v, 1e-9)));
-  return [1, 2, 5, 10].map((m) => m * power).find((c) => c >= v)!;
+  return [1, 2, 5].map((m) => m * power).find((c) => c >= v) ?? 10 * power;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
