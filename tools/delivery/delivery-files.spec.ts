@@ -81,6 +81,13 @@ describe('Kubernetes manifests', () => {
     }
   });
 
+  it('keep production limits: no load-test pass for the gateway, no load generator', () => {
+    const gateway = deployments.find((d) => d.metadata.name === 'gateway')!;
+    const env = gateway.spec.template!.spec.containers[0].env ?? [];
+    expect(env.map((e) => e.name)).not.toContain('GATEWAY_LOAD_TEST_KEY');
+    expect(prod.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual([]);
+  });
+
   it('render the dev overlay into its own namespace', () => {
     const dev = render('dev');
     const namespaces = new Set(dev.map((o) => (o.metadata as { namespace?: string }).namespace));
@@ -108,6 +115,24 @@ describe('docker-compose.yml', () => {
       expect(service.build?.args.APP).toBe(app);
       expect(service.healthcheck).toBeTruthy();
     }
+  });
+
+  it('runs the load generator only with its profile, on a local image, never pulled', () => {
+    const load = compose.services.load as {
+      image: string;
+      profiles?: string[];
+      pull_policy?: string;
+      environment?: Record<string, unknown>;
+      command?: string[];
+    };
+    expect(load.profiles).toEqual(['load']);
+    expect(load.pull_policy).toBe('never');
+    expect(load.image).toMatch(/^microservices-platform\/load:/);
+    expect(load.command).toContain('--url=http://gateway:8080');
+    // The same key on both sides, empty (no pass) unless .env sets it.
+    expect(load.environment?.LOAD_TEST_KEY).toBe(
+      compose.services.gateway.environment?.GATEWAY_LOAD_TEST_KEY,
+    );
   });
 
   it('gives every app Consul and Kafka, and each store owner its own store URL', () => {

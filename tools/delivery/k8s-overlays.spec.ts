@@ -94,6 +94,7 @@ const load = createRequire(__filename);
 const secretsScript = load(join(SCRIPTS, 'generate-secrets.js')) as {
   infrastructureSecrets(): Record<string, string>;
   platformSecrets(infrastructure: Record<string, string>): Record<string, string>;
+  loadTestSecrets(): Record<string, string>;
   ensureSecret(
     api: (
       method: string,
@@ -131,6 +132,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
     expect(byKind('StatefulSet')).toEqual(['consul', 'kafka', 'mongo', 'postgres']);
     expect(byKind('Job')).toEqual([
       'kafka-topics',
+      'load-generator',
       'mongo-users',
       'postgres-setup',
       'secret-generator',
@@ -216,6 +218,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
     const created: Record<string, string[]> = {
       'infrastructure-secrets': Object.keys(infrastructure),
       'platform-secrets': Object.keys(secretsScript.platformSecrets(infrastructure)),
+      'load-test-secrets': Object.keys(secretsScript.loadTestSecrets()),
     };
     const references = workloads(objects).flatMap((w) =>
       allContainers(w).flatMap((c) =>
@@ -232,7 +235,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
     }
   });
 
-  it('lets the secret generator create Secrets and read only its own two', () => {
+  it('lets the secret generator create Secrets and read only its own three', () => {
     const job = find(objects, 'Job', 'secret-generator');
     expect(job.spec.template!.spec.serviceAccountName).toBe('secret-generator');
     const role = find(objects, 'Role', 'secret-generator');
@@ -241,7 +244,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
       {
         apiGroups: [''],
         resources: ['secrets'],
-        resourceNames: ['infrastructure-secrets', 'platform-secrets'],
+        resourceNames: ['infrastructure-secrets', 'platform-secrets', 'load-test-secrets'],
         verbs: ['get'],
       },
     ]);
@@ -564,7 +567,7 @@ describe('the secret generator against an API server', () => {
       ]),
     );
 
-  it('creates both Secrets once, over TLS as its service account, and logs no value', async () => {
+  it('creates its three Secrets once, over TLS as its service account, and logs no value', async () => {
     const first = await run();
     const infrastructure = decoded('infrastructure-secrets');
     const platform = decoded('platform-secrets');
@@ -581,12 +584,21 @@ describe('the secret generator against an API server', () => {
       `POST ${collection} ${bearer}`,
       `GET ${collection}/platform-secrets ${bearer}`,
       `POST ${collection} ${bearer}`,
+      `GET ${collection}/load-test-secrets ${bearer}`,
+      `POST ${collection} ${bearer}`,
     ]);
+    const loadTest = decoded('load-test-secrets');
+    expect(loadTest['load-test-key']).toMatch(/^[\w-]{32}$/);
 
     const second = await run();
     expect(decoded('platform-secrets')).toEqual(platform);
-    expect(requests.slice(4).map((r) => r.split(' ')[0])).toEqual(['GET', 'GET']);
-    for (const value of [...Object.values(infrastructure), ...Object.values(platform)]) {
+    expect(decoded('load-test-secrets')).toEqual(loadTest);
+    expect(requests.slice(6).map((r) => r.split(' ')[0])).toEqual(['GET', 'GET', 'GET']);
+    for (const value of [
+      ...Object.values(infrastructure),
+      ...Object.values(platform),
+      ...Object.values(loadTest),
+    ]) {
       expect(first + second).not.toContain(value);
     }
     expect(second).toContain('secret platform-secrets exists');

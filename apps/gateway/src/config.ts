@@ -10,6 +10,15 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
    * round-robin load balancer, 1/N keeps a client's overall limit at the table's figure.
    */
   GATEWAY_RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+  /**
+   * The load-test pass: a request whose `x-load-test-key` header equals this secret is counted
+   * against one shared bucket per route (`GATEWAY_LOAD_TEST_RATE` req/s, burst twice that)
+   * instead of its client IP's. Unset (production): no request is recognised, the table's
+   * limits apply to everyone (an empty value counts as unset). The load-generator component
+   * sets it from a Secret.
+   */
+  GATEWAY_LOAD_TEST_KEY: z.union([z.literal(''), z.string().min(32)]).optional(),
+  GATEWAY_LOAD_TEST_RATE: z.coerce.number().positive().default(1_000),
   /** Upper bound on keep-alive connections from this gateway to one upstream instance. */
   GATEWAY_CONNECTIONS_PER_INSTANCE: z.coerce.number().int().positive().default(128),
   /** A connect that takes longer counts as refused and is retried on another instance. */

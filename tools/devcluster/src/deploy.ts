@@ -5,10 +5,12 @@ import {
   appImage,
   buildAppImages,
   buildInfraImages,
+  buildLoadImage,
   defaultTag,
   ensureBaseImage,
   imageId,
   INFRA_NAMES,
+  loadImage,
   localInfraImage,
   Progress as ImageProgress,
   type InfraName,
@@ -40,18 +42,23 @@ export function pinAppImages(manifests: string, tag: string): string {
   for (const app of APPS) {
     out = out.replaceAll(`image: ${appImage(app, 'dev')}\n`, `image: ${appImage(app, tag)}\n`);
   }
-  return out;
+  return out.replaceAll(`image: ${loadImage('dev')}\n`, `image: ${loadImage(tag)}\n`);
 }
 
 async function ensureImages(tag: string, progress: Progress): Promise<string[]> {
   const images = new ImageProgress();
   const base = await ensureBaseImage(images);
   await buildAppImages(APPS, tag, base, images);
+  await buildLoadImage(tag, base, images);
   const missing: InfraName[] = [];
   for (const name of INFRA_NAMES) if (!(await imageId(localInfraImage(name)))) missing.push(name);
   if (missing.length > 0) await buildInfraImages(missing, base, images);
   progress.line('deploy', `images ready (apps :${tag})`);
-  return [...APPS.map((app) => appImage(app, tag)), ...INFRA_NAMES.map(localInfraImage)];
+  return [
+    ...APPS.map((app) => appImage(app, tag)),
+    loadImage(tag),
+    ...INFRA_NAMES.map(localInfraImage),
+  ];
 }
 
 async function waitReady(kind: 'deployment' | 'statefulset', progress: Progress): Promise<void> {
@@ -99,14 +106,15 @@ export async function deployPlatform(
     'deploy',
     `${refs.length} images loaded into containerd in ${((Date.now() - t) / 1000).toFixed(1)}s`,
   );
-  // A Job's pod template cannot change while the Job exists; its work is repeatable, so re-run it.
+  // A Job's pod template cannot change while the Job exists; the setup Jobs' work is repeatable,
+  // so they run again, and the (suspended) load generator is made anew.
   await kubectl([
     'delete',
     'job',
     '-n',
     PLATFORM_NAMESPACE,
     '-l',
-    'app.kubernetes.io/component=setup',
+    'app.kubernetes.io/component in (setup, load)',
     '--ignore-not-found',
   ]).catch(() => undefined);
   await kubectl(['apply', '-f', '-'], { input: renderLocalOverlay(env.KUBECTL, tag) });

@@ -8,6 +8,7 @@ import { Progress, resetLog, run } from './run';
 import {
   APP_REPOSITORY,
   INFRA_IMAGES,
+  loadImage,
   localInfraImage,
   POSTGRES_VERSION,
   type AppName,
@@ -180,6 +181,33 @@ export async function buildInfraImages(
     built.push({ name, refs: [ref], sizeMb: await imageSizeMb(ref), seconds: secs });
   }
   return built;
+}
+
+/**
+ * The load generator: its CLI bundled by esbuild into one file (no npm install in the image),
+ * on the local Node.js base. Tagged like the apps: `tag` and `dev`.
+ */
+export async function buildLoadImage(
+  tag: string,
+  nodeImage: string,
+  progress: Progress,
+): Promise<BuiltImage> {
+  const ctx = join(CACHE_DIR, 'image-contexts', 'load');
+  rmSync(ctx, { recursive: true, force: true });
+  mkdirSync(ctx, { recursive: true });
+  cpSync(join(REPO_ROOT, 'tools', 'load', 'Dockerfile'), join(ctx, 'Dockerfile'));
+  await esbuild({
+    entryPoints: [join(REPO_ROOT, 'tools', 'load', 'src', 'cli.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile: join(ctx, 'load.js'),
+    tsconfig: join(REPO_ROOT, 'tsconfig.base.json'),
+    logLevel: 'error',
+  });
+  const refs = [loadImage(tag), loadImage('dev')];
+  const secs = await dockerBuild('load', ctx, refs, { BASE_IMAGE: nodeImage }, progress);
+  return { name: 'load', refs, sizeMb: await imageSizeMb(refs[0]), seconds: secs };
 }
 
 export const INFRA_NAMES = Object.keys(INFRA_IMAGES) as InfraName[];

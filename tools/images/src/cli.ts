@@ -3,6 +3,7 @@ import { ensureBaseImage } from './base';
 import {
   buildAppImages,
   buildInfraImages,
+  buildLoadImage,
   defaultTag,
   INFRA_NAMES,
   type BuiltImage,
@@ -17,6 +18,7 @@ const USAGE = `usage: npm run images:build -- [app…] [--tag <tag>] [--infra] [
                    every image is also tagged :dev
   --infra          also the local infrastructure images (kafka consul postgres ferretdb prometheus)
   --infra-only     only those
+  --load           also the load generator's image (microservices-platform/load)
   --base-only      only the local Node.js base image
   --official-base  build on the official node image (needs a registry) instead of the local base`;
 
@@ -24,7 +26,7 @@ function table(rows: BuiltImage[]): void {
   const lines = [
     ['IMAGE', 'SIZE', 'BUDGET', 'BUILD'],
     ...rows.map((r) => {
-      const budget = IMAGE_BUDGET_MB[r.name as AppName | InfraName];
+      const budget = IMAGE_BUDGET_MB[r.name as AppName | InfraName | 'load'];
       return [
         r.refs[0],
         `${r.sizeMb} MB`,
@@ -64,9 +66,15 @@ async function main(argv: string[]): Promise<number> {
     if (!base) throw new ImageError('--infra builds on the local base: drop --official-base');
     built.push(...(await buildInfraImages(INFRA_NAMES, base, progress)));
   }
+  if (flag('--load')) {
+    if (!base) throw new ImageError('--load builds on the local base: drop --official-base');
+    built.push(await buildLoadImage(tag, base, progress));
+  }
   console.log(`\nbuilt in ${progress.since()}`);
   table(built);
-  return built.some((b) => b.sizeMb > IMAGE_BUDGET_MB[b.name as AppName | InfraName]) ? 1 : 0;
+  return built.some((b) => b.sizeMb > IMAGE_BUDGET_MB[b.name as AppName | InfraName | 'load'])
+    ? 1
+    : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,5 +1,12 @@
 export { ensureBaseImage } from './base';
-export { appImage, buildAppImages, buildInfraImages, defaultTag, INFRA_NAMES } from './build';
+export {
+  appImage,
+  buildAppImages,
+  buildInfraImages,
+  buildLoadImage,
+  defaultTag,
+  INFRA_NAMES,
+} from './build';
 export type { BuiltImage } from './build';
 export { engineStatus, imageId, REPO_ROOT, requireEngine } from './engine';
 export { ImageError, Progress } from './run';

@@ -49,7 +49,7 @@ export const APP_REPOSITORY = 'microservices-platform';
  * Size budgets (MB, as `docker image inspect` reports): the Node.js base alone is ~280 MB here
  * (Node.js 26's binary is ~120 MB); docs/containers.md explains each figure.
  */
-export const IMAGE_BUDGET_MB: Record<AppName | InfraName, number> = {
+export const IMAGE_BUDGET_MB: Record<AppName | InfraName | 'load', number> = {
   gateway: 450,
   auth: 450,
   webtoon: 450,
@@ -61,4 +61,10 @@ export const IMAGE_BUDGET_MB: Record<AppName | InfraName, number> = {
   postgres: 500,
   mongo: 350,
   prometheus: 450,
+  load: 350,
 };
+
+/** The load generator's image (tools/load): `microservices-platform/load:<tag>` and `:dev`. */
+export function loadImage(tag: string): string {
+  return `${APP_REPOSITORY}/load:${tag}`;
+}

@@ -16,18 +16,26 @@ const USAGE = `usage: npm run load -- --url <gateway URL> (--rate <req/s> | --co
   --purchase-share <x>   share of steps that are purchases by signed-in readers (default 0.02)
   --users <n>            readers to sign up for those purchases (default 5)
   --out <file>           write the figures as JSON (default load-result.json)
-  --timeout <ms>         a request slower than this is an error (default 10000)`;
+  --timeout <ms>         a request slower than this is an error (default 10000)
+  --progress <format>    text (default) or json: one JSON object per second, for tools to read
+env LOAD_TEST_KEY        the gateway's load-test key (GATEWAY_LOAD_TEST_KEY), sent with every
+                         request so the load counts against the load-test bucket, not the
+                         per-IP limits (docs/scaling.md); never printed`;
 
 type Call = (
   path: string,
   init?: { method?: string; body?: unknown },
 ) => Promise<Record<string, unknown>>;
 
-function client(url: string): Call {
+/** The header the gateway's rate limiter recognises (apps/gateway, rate-limiter.ts). */
+const LOAD_TEST_HEADER = 'x-load-test-key';
+
+function client(url: string, headers: Record<string, string>): Call {
   return async (path, init = {}) => {
     const res = await fetch(`${url}${path}`, {
       method: init.method ?? 'GET',
-      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers:
+        init.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       signal: AbortSignal.timeout(10_000),
     });
@@ -108,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
       users: { type: 'string', default: '5' },
       out: { type: 'string', default: 'load-result.json' },
       timeout: { type: 'string', default: '10000' },
+      progress: { type: 'string', default: 'text' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -135,7 +144,13 @@ async function main(argv: string[]): Promise<number> {
     holdS: num('duration', values.duration),
     rampDownS: num('ramp-down', values['ramp-down']),
   };
-  const call = client(url);
+  if (values.progress !== 'text' && values.progress !== 'json') {
+    console.error(USAGE);
+    return 2;
+  }
+  const key = process.env.LOAD_TEST_KEY;
+  const headers: Record<string, string> = key ? { [LOAD_TEST_HEADER]: key } : {};
+  const call = client(url, headers);
   const catalogue = await discover(call);
   const purchaseShare = num('purchase-share', values['purchase-share']);
   const tokens =
@@ -145,24 +160,31 @@ async function main(argv: string[]): Promise<number> {
       ? `${mode.rate} req/s (open loop)`
       : `${mode.connections} connections (closed loop)`;
   console.log(
-    `load on ${url}: ${target}, ramp ${stages.rampUpS} s, hold ${stages.holdS} s, down ${stages.rampDownS} s; ${catalogue.series.length} series, ${tokens.length} signed-in readers`,
+    `load on ${url}: ${target}, ramp ${stages.rampUpS} s, hold ${stages.holdS} s, down ${stages.rampDownS} s; ${catalogue.series.length} series, ${tokens.length} signed-in readers${key ? ', load-test key sent' : ''}`,
   );
+  const json = values.progress === 'json';
   const figures = await runLoad({
     url,
     mode,
     stages,
     scenario: readerScenario(catalogue, { purchaseShare, tokens }),
+    headers,
     timeoutMs: num('timeout', values.timeout),
     onProgress: (p) =>
       console.log(
-        `  ${p.t.toFixed(0).padStart(4)} s  target ${p.target.toFixed(0).padStart(5)}  ${String(p.rps).padStart(6)} req/s  ${String(p.errors).padStart(5)} errors  p99 ${p.p99Ms.toFixed(1)} ms`,
+        json
+          ? JSON.stringify({ progress: p })
+          : `  ${p.t.toFixed(0).padStart(4)} s  target ${p.target.toFixed(0).padStart(5)}  ${String(p.rps).padStart(6)} req/s  ${String(p.errors).padStart(5)} errors  p95 ${p.p95Ms.toFixed(1)} ms  p99 ${p.p99Ms.toFixed(1)} ms`,
       ),
   });
   console.log(`\n${report(figures)}`);
+  if (json) console.log(JSON.stringify({ result: figures }));
   const limited = Object.values(figures.endpoints).some((e) => e.statuses['429']);
   if (limited)
     console.log(
-      '429s: the gateway rate-limited this client (its per-IP limits apply to load tests too)',
+      key
+        ? '429s: the gateway refused the load-test key or its load-test bucket ran dry (GATEWAY_LOAD_TEST_RATE)'
+        : '429s: the gateway rate-limited this client (set LOAD_TEST_KEY to the gateway’s load-test key)',
     );
   writeFileSync(
     values.out,

@@ -87,10 +87,12 @@ describe('runLoad', () => {
   let server: Server;
   let url = '';
   const seen: string[] = [];
+  const keys: (string | undefined)[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       seen.push(req.url ?? '');
+      keys.push(req.headers['x-load-test-key'] as string | undefined);
       res.writeHead(req.url === '/fail' ? 503 : 200, { 'content-type': 'application/json' });
       res.end('{}');
     });
@@ -124,10 +126,12 @@ describe('runLoad', () => {
     expect(progress.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('in closed loop keeps each connection busy until the end', async () => {
+  it('in closed loop keeps each connection busy until the end, sending the given headers', async () => {
     seen.length = 0;
+    keys.length = 0;
     const f = await runLoad({
       url,
+      headers: { 'x-load-test-key': 'the-key' },
       mode: { kind: 'closed', connections: 4 },
       stages: { rampUpS: 0, holdS: 0.5, rampDownS: 0 },
       scenario: {
@@ -137,5 +141,6 @@ describe('runLoad', () => {
     expect(f.requests).toBe(seen.length);
     expect(f.requests).toBeGreaterThan(4);
     expect(f.errors).toBe(0);
+    expect(new Set(keys)).toEqual(new Set(['the-key']));
   });
 });

@@ -11,6 +11,8 @@ export interface LoadOptions {
   mode: LoadMode;
   stages: Stages;
   scenario: Scenario;
+  /** Sent with every request (the gateway's load-test key, docs/scaling.md). */
+  headers?: Record<string, string>;
   /** A request slower than this counts as an error (default 10 s). */
   timeoutMs?: number;
   /**
@@ -19,13 +21,16 @@ export interface LoadOptions {
    */
   maxInFlight?: number;
   /** Called about once a second with what happened in that second. */
-  onProgress?: (p: {
-    t: number;
-    target: number;
-    rps: number;
-    errors: number;
-    p99Ms: number;
-  }) => void;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  t: number;
+  target: number;
+  rps: number;
+  errors: number;
+  p95Ms: number;
+  p99Ms: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -57,7 +62,11 @@ export async function runLoad(opts: LoadOptions): Promise<Figures> {
       const res = await pool.request({
         method: step.method,
         path: step.path,
-        headers: { ...(step.body ? { 'content-type': 'application/json' } : {}), ...step.headers },
+        headers: {
+          ...opts.headers,
+          ...(step.body ? { 'content-type': 'application/json' } : {}),
+          ...step.headers,
+        },
         body: step.body,
       });
       await res.body.dump();
@@ -80,7 +89,14 @@ export async function runLoad(opts: LoadOptions): Promise<Figures> {
     const level = levelAt(opts.stages, t);
     const target =
       opts.mode.kind === 'open' ? opts.mode.rate * level : Math.ceil(opts.mode.connections * level);
-    opts.onProgress?.({ t, target, rps: w.requests, errors: w.errors, p99Ms: w.p99Ms });
+    opts.onProgress?.({
+      t,
+      target,
+      rps: w.requests,
+      errors: w.errors,
+      p95Ms: w.p95Ms,
+      p99Ms: w.p99Ms,
+    });
   }, 1000);
 
   const pending = new Set<Promise<void>>();

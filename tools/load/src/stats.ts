@@ -61,10 +61,15 @@ export class LoadStats {
   }
 
   /** What happened since the last call (for the live progress line), then starts over. */
-  takeWindow(): { requests: number; errors: number; p99Ms: number } {
+  takeWindow(): { requests: number; errors: number; p95Ms: number; p99Ms: number } {
     const w = this.window;
     this.window = { requests: 0, errors: 0, h: histogram() };
-    return { requests: w.requests, errors: w.errors, p99Ms: w.h.getValueAtPercentile(99) / 1000 };
+    return {
+      requests: w.requests,
+      errors: w.errors,
+      p95Ms: w.h.getValueAtPercentile(95) / 1000,
+      p99Ms: w.h.getValueAtPercentile(99) / 1000,
+    };
   }
 
   figures(seconds: number): Figures {

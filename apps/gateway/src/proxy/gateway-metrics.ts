@@ -39,7 +39,7 @@ export class GatewayMetrics {
     });
     this.rateLimited = new Counter({
       name: 'gateway_rate_limited_total',
-      help: 'Requests refused with 429, by route prefix and the limit that was hit (ip or user).',
+      help: 'Requests refused with 429, by route prefix and the limit that was hit (ip, user or load-test).',
       labelNames: ['route', 'limit'],
       registers,
     });

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { REQUEST_ID_HEADER } from '@lib/contracts';
+import { LOAD_TEST_HEADER } from '../resilience/rate-limiter';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: forwarding
@@ -23,6 +24,8 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'http2-settings',
   'x-forwarded-host',
   'x-forwarded-proto',
+  // A secret meant for the gateway's rate limiter only.
+  LOAD_TEST_HEADER,
 ]);
 
 const DROPPED_RESPONSE_HEADERS = new Set([

@@ -5,7 +5,7 @@ import { DomainError } from '@lib/platform';
 import type { Upstream, UpstreamRegistry } from '../discovery/upstream-registry';
 import { EdgeAuth } from '../edge/edge-auth';
 import { DEFAULT_BREAKER_OPTIONS, type CircuitBreaker } from '../resilience/circuit-breaker';
-import type { RateLimiter } from '../resilience/rate-limiter';
+import { LOAD_TEST_HEADER, type RateLimiter } from '../resilience/rate-limiter';
 import type { RouteMatcher } from '../routing/route-matcher';
 import type { RouteDefinition } from '../routing/route-table';
 import type { GatewayMetrics } from './gateway-metrics';
@@ -85,7 +85,7 @@ export class ProxyHandler {
     const route = match.route;
     request[ROUTE_OF_REQUEST] = route;
 
-    limiter.consumeIp(route, request.ip);
+    limiter.consumeIp(route, request.ip, request.headers[LOAD_TEST_HEADER]);
     if (EdgeAuth.requiresToken(route, request.method)) {
       const user = await auth.authenticate(route, request.method, request.headers.authorization);
       if (user) limiter.consumeUser(route, user.id);

@@ -70,8 +70,19 @@ export class ProxyModule {
           provide: RateLimiter,
           inject: [APP_CONFIG, GatewayMetrics],
           useFactory: (config: GatewayConfig, metrics: GatewayMetrics) =>
-            new RateLimiter(config.GATEWAY_RATE_LIMIT_SCALE, (route, limit) =>
-              metrics.rateLimited.inc({ route: route.prefix, limit }),
+            new RateLimiter(
+              config.GATEWAY_RATE_LIMIT_SCALE,
+              (route, limit) => metrics.rateLimited.inc({ route: route.prefix, limit }),
+              undefined,
+              config.GATEWAY_LOAD_TEST_KEY
+                ? {
+                    key: config.GATEWAY_LOAD_TEST_KEY,
+                    limit: {
+                      ratePerSecond: config.GATEWAY_LOAD_TEST_RATE,
+                      burst: 2 * config.GATEWAY_LOAD_TEST_RATE,
+                    },
+                  }
+                : undefined,
             ),
         },
         ProxyService,

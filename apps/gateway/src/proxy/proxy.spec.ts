@@ -42,6 +42,8 @@ const routes: RouteDefinition[] = [
   },
 ];
 
+const LOAD_TEST_KEY = 'k'.repeat(40);
+
 @Module({ imports: [ProxyModule.forRoutes(routes)] })
 class TestGatewayModule {}
 
@@ -78,6 +80,8 @@ describe('gateway proxy', () => {
         // Nothing listens there: discovery is fed by hand below.
         CONSUL_URL: 'http://127.0.0.1:1',
         JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+        GATEWAY_LOAD_TEST_KEY: LOAD_TEST_KEY,
+        GATEWAY_LOAD_TEST_RATE: '2',
       },
     });
     registry = app.get(UpstreamRegistry);
@@ -317,6 +321,43 @@ describe('gateway proxy', () => {
       expect(await metric('gateway_rate_limited_total')).toContainEqual(
         expect.stringMatching(/route="\/api\/limited",limit="ip".*} 2$/),
       );
+    });
+
+    it('counts a request with the load-test key against the load-test bucket, not its IP', async () => {
+      const get = (key?: string) =>
+        app.inject({
+          method: 'GET',
+          url: '/api/limited/load',
+          headers: key ? { 'x-load-test-key': key } : {},
+          remoteAddress: '10.9.9.9',
+        });
+      // Burst 2 per IP, 4 (twice the rate of 2/s) for the load test: the 3rd and 4th pass.
+      const passed = [];
+      for (let i = 0; i < 5; i++) passed.push((await get(LOAD_TEST_KEY)).statusCode);
+      expect(passed).toEqual([200, 200, 200, 200, 429]);
+      const forwarded = await app.inject({
+        method: 'GET',
+        url: '/api/echo/load',
+        headers: { 'x-load-test-key': LOAD_TEST_KEY },
+      });
+      expect(forwarded.json<Echo>().headers).not.toHaveProperty('x-load-test-key');
+      expect(await metric('gateway_rate_limited_total')).toContainEqual(
+        expect.stringMatching(/route="\/api\/limited",limit="load-test".*} 1$/),
+      );
+    });
+
+    it('treats a wrong load-test key as an ordinary client', async () => {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) {
+        const response = await app.inject({
+          method: 'GET',
+          url: '/api/limited/guess',
+          headers: { 'x-load-test-key': `${LOAD_TEST_KEY.slice(1)}x` },
+          remoteAddress: '10.8.8.8',
+        });
+        statuses.push(response.statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 429]);
     });
 
     it('limits each user separately', async () => {

@@ -59,6 +59,14 @@ function platformSecrets(infrastructure) {
   return data;
 }
 
+/**
+ * The key a load generator shows the gateway to be counted against the load-test bucket
+ * instead of its IP's (docs/scaling.md). Its own Secret, so the load generator reads nothing else.
+ */
+function loadTestSecrets() {
+  return { 'load-test-key': password() };
+}
+
 /** The Secret's data, created from `make()` when it does not exist; an existing one wins. */
 async function ensureSecret(api, namespace, name, make) {
   const collection = `/api/v1/namespaces/${namespace}/secrets`;
@@ -131,9 +139,16 @@ async function main() {
     infrastructureSecrets,
   );
   await ensureSecret(api, namespace, 'platform-secrets', () => platformSecrets(infrastructure));
+  await ensureSecret(api, namespace, 'load-test-secrets', loadTestSecrets);
 }
 
-module.exports = { ensureSecret, infrastructureSecrets, platformSecrets, signingKeys };
+module.exports = {
+  ensureSecret,
+  infrastructureSecrets,
+  loadTestSecrets,
+  platformSecrets,
+  signingKeys,
+};
 
 if (require.main === module) {
   main().catch((error) => {
