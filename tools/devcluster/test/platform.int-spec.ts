@@ -1,5 +1,5 @@
 import { platformRoundTrip, until } from '@tools/images';
-import { down, kubectl, type ClusterEnv } from '../src';
+import { kubectl, type ClusterEnv } from '../src';
 import { deployPlatform, PLATFORM_NAMESPACE as NS } from '../src/deploy';
 import { clusterTestsBlocked } from './prerequisites';
 
@@ -46,10 +46,6 @@ async function podIps(app: string): Promise<string[]> {
     env = await deployPlatform({ quiet: true });
     process.stderr.write(`platform deployed in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }, 40 * MINUTE);
-
-  afterAll(async () => {
-    if (!reason) await down({ quiet: true });
-  }, 5 * MINUTE);
 
   it('has every Deployment and StatefulSet ready', async () => {
     for (const kind of ['deployment', 'statefulset']) {
