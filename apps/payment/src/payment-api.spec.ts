@@ -278,6 +278,31 @@ describe('payment API: validation, auth and error bodies', () => {
       expectErrorBody(res.body, 400);
     });
 
+    it.each(['null', '[]', '[{"amount":1}]', '"amount"', '42'])(
+      'answers 400, not 500, for the JSON body %s that is not an object',
+      async (raw) => {
+        const res = await http()
+          .post('/api/payments/top-ups')
+          .set('authorization', await bearer())
+          .set('idempotency-key', KEY)
+          .set('content-type', 'application/json')
+          .send(raw);
+        expect(res.status).toBe(400);
+        expectErrorBody(res.body, 400);
+        expect(topUps.topUp).not.toHaveBeenCalled();
+      },
+    );
+
+    it('answers 400 when two Idempotency-Key headers are sent', async () => {
+      const res = await http()
+        .post('/api/payments/top-ups')
+        .set('authorization', await bearer())
+        .set('idempotency-key', [KEY, KEY])
+        .send({ amount: 10 });
+      expect(res.status).toBe(400);
+      expectErrorBody(res.body, 400, 'IDEMPOTENCY_KEY.INVALID');
+    });
+
     it.each([
       [new DomainError('PAYMENT.TOP_UP_TOO_LARGE', 'A top-up is at most 100000 coins', 422), 422],
       [new DomainError('PAYMENT.CARD_INVALID', 'not a valid card number', 400), 400],
