@@ -42,7 +42,7 @@ describe('news API: validation, auth and error bodies', () => {
   let app: NestFastifyApplication;
   let issuer: TestTokenIssuer;
   const articles = {
-    insert: jest.fn(async () => undefined),
+    insert: jest.fn(async (_article: ArticleDocument, _events: unknown[]) => undefined),
     findById: jest.fn(async (): Promise<ArticleDocument | null> => article()),
     list: jest.fn(async () => ({ items: [article()], total: 1 })),
     update: jest.fn(async (): Promise<ArticleDocument | null> => article()),

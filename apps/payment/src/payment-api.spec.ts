@@ -297,7 +297,8 @@ describe('payment API: validation, auth and error bodies', () => {
       const res = await http()
         .post('/api/payments/top-ups')
         .set('authorization', await bearer())
-        .set('idempotency-key', [KEY, KEY])
+        // Node joins repeated headers with a comma, as a proxy may too.
+        .set('idempotency-key', `${KEY}, ${KEY}`)
         .send({ amount: 10 });
       expect(res.status).toBe(400);
       expectErrorBody(res.body, 400, 'IDEMPOTENCY_KEY.INVALID');

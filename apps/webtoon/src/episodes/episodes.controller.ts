@@ -53,7 +53,7 @@ export class EpisodesController {
   @Get(':no')
   @ApiOkResponse({ type: EpisodeDto })
   @ApiPaymentRequiredResponse({ description: 'A paid episode not owned: the body has priceCoins' })
-  @ApiParam({ name: 'no', type: 'integer', minimum: 1 })
+  @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1 } })
   async read(
     @Param('id', uuidParam) id: string,
     @Param('no') no: string,

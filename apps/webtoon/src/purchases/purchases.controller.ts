@@ -28,7 +28,7 @@ export class PurchasesController {
     description: '8-128 chars [A-Za-z0-9._:-]',
   })
   @ApiAcceptedResponse({ type: PurchaseDto })
-  @ApiParam({ name: 'no', type: 'integer', minimum: 1 })
+  @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1 } })
   async purchase(
     @CurrentUser() user: AuthUser,
     @Param('id', uuidParam) id: string,
