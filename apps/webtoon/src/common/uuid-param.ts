@@ -1,4 +1,4 @@
-import { ParseIntPipe, ParseUUIDPipe } from '@nestjs/common';
+import { ParseUUIDPipe } from '@nestjs/common';
 import { DomainError } from '@lib/platform';
 
 /** `:id` path parameters must be uuids: anything else is a 400, never a database error. */
@@ -6,17 +6,19 @@ export const uuidParam = new ParseUUIDPipe({
   exceptionFactory: () => new DomainError('VALIDATION.INVALID_ID', 'The id must be a uuid', 400),
 });
 
-/** Episode numbers are positive integers within PostgreSQL's integer range. */
-export const episodeNoParam = new ParseIntPipe({
-  exceptionFactory: () =>
-    new DomainError('VALIDATION.INVALID_EPISODE_NO', 'The episode number must be an integer', 400),
-});
+const DIGITS = /^\d{1,10}$/;
 
-export function assertEpisodeNo(no: number): number {
-  if (no < 1 || no > 2_147_483_647) {
+/**
+ * An episode number from the path: decimal digits only, 1 … PostgreSQL's integer maximum.
+ * Taken as a string, because the global ValidationPipe turns a `number` parameter into
+ * `Number(value)` first, which would read `1e3` as episode 1000 and `0x10` as 16.
+ */
+export function parseEpisodeNo(value: string): number {
+  const no = DIGITS.test(value) ? Number(value) : Number.NaN;
+  if (!(no >= 1 && no <= 2_147_483_647)) {
     throw new DomainError(
       'VALIDATION.INVALID_EPISODE_NO',
-      'The episode number must be positive',
+      'The episode number must be a positive integer',
       400,
     );
   }

@@ -3,6 +3,7 @@ import {
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
+  ApiParam,
   ApiPaymentRequiredResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -10,7 +11,7 @@ import { CurrentUser, PageQueryDto, Public, Roles, type AuthUser } from '@lib/pl
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
-import { assertEpisodeNo, episodeNoParam, uuidParam } from '../common/uuid-param';
+import { parseEpisodeNo, uuidParam } from '../common/uuid-param';
 import { CreateEpisodeRequest, EpisodeDto, EpisodePageDto } from './episodes.dto';
 import { EpisodesService } from './episodes.service';
 
@@ -52,14 +53,15 @@ export class EpisodesController {
   @Get(':no')
   @ApiOkResponse({ type: EpisodeDto })
   @ApiPaymentRequiredResponse({ description: 'A paid episode not owned: the body has priceCoins' })
+  @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1 } })
   async read(
     @Param('id', uuidParam) id: string,
-    @Param('no', episodeNoParam) no: number,
+    @Param('no') no: string,
     @CurrentUser() user: AuthUser | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const episode = await this.episodes.read(id, assertEpisodeNo(no), user);
+    const episode = await this.episodes.read(id, parseEpisodeNo(no), user);
     const caching =
       episode.priceCoins > 0 ? 'private, no-cache' : `public, max-age=${this.cache.ttlSeconds}`;
     sendCached(request, reply, episode.cached, caching);

@@ -4,11 +4,12 @@ import {
   ApiBearerAuth,
   ApiHeader,
   ApiOkResponse,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, IdempotencyKey, type AuthUser } from '@lib/platform';
 import type { FastifyReply } from 'fastify';
-import { assertEpisodeNo, episodeNoParam, uuidParam } from '../common/uuid-param';
+import { parseEpisodeNo, uuidParam } from '../common/uuid-param';
 import { PurchaseDto } from './purchases.dto';
 import { PurchasesService } from './purchases.service';
 
@@ -27,14 +28,15 @@ export class PurchasesController {
     description: '8-128 chars [A-Za-z0-9._:-]',
   })
   @ApiAcceptedResponse({ type: PurchaseDto })
+  @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1 } })
   async purchase(
     @CurrentUser() user: AuthUser,
     @Param('id', uuidParam) id: string,
-    @Param('no', episodeNoParam) no: number,
+    @Param('no') no: string,
     @IdempotencyKey() key: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PurchaseDto> {
-    const purchase = await this.purchases.request(user, id, assertEpisodeNo(no), key);
+    const purchase = await this.purchases.request(user, id, parseEpisodeNo(no), key);
     void reply.header('location', `/api/webtoons/purchases/${purchase.purchaseId}`);
     return purchase;
   }

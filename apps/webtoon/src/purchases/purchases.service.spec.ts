@@ -1,0 +1,267 @@
+import type { EventType } from '@lib/contracts';
+import { DomainError, type AuthUser, type OutboxPublisher } from '@lib/platform';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { cachedBody } from '../common/read-cache';
+import type { AppConfig } from '../config';
+import type { EpisodeForReading, EpisodesService } from '../episodes/episodes.service';
+import type { EntitlementsRepository } from './entitlements.repository';
+import type { PurchaseRow, PurchasesRepository } from './purchases.repository';
+import { PurchasesService, toPurchaseDto } from './purchases.service';
+
+const tx = { name: 'tx' } as unknown as EntityManager;
+const manager = { name: 'manager' } as unknown as EntityManager;
+const reader: AuthUser = { id: 'u1', roles: ['reader'] };
+const AT = new Date('2026-11-27T12:00:00.000Z');
+
+function uniqueViolation(): QueryFailedError {
+  return new QueryFailedError(
+    'INSERT …',
+    [],
+    Object.assign(new Error('duplicate key'), { code: '23505' }),
+  );
+}
+
+function row(overrides: Partial<PurchaseRow> = {}): PurchaseRow {
+  return {
+    id: 'p1',
+    userId: 'u1',
+    episodeId: 'e4',
+    seriesId: 's1',
+    episodeNo: 4,
+    priceCoins: 3,
+    status: 'pending',
+    declineReason: null,
+    idempotencyKey: 'key-0001',
+    createdAt: AT,
+    deadlineAt: new Date(AT.getTime() + 60_000),
+    settledAt: null,
+    ...overrides,
+  };
+}
+
+interface Options {
+  priceCoins?: number;
+  authorId?: string;
+  owned?: boolean;
+  /** What insertPending does: return the row, return nothing (key taken), or throw. */
+  insert?: 'row' | 'nothing' | Error;
+  /** Rows findByKey answers, in order (the last one repeats). */
+  byKey?: (PurchaseRow | undefined)[];
+}
+
+function setup(options: Options = {}) {
+  const published: { type: EventType; data: unknown }[] = [];
+  const inserted: { purchase: Partial<PurchaseRow>; deadlineSeconds: number; db: EntityManager }[] =
+    [];
+  const byKey = [...(options.byKey ?? [undefined])];
+  const purchases = {
+    findByKey: jest.fn(async () => (byKey.length > 1 ? byKey.shift() : byKey[0])),
+    find: jest.fn(async (_db: EntityManager, id: string) => (id === 'p1' ? row() : undefined)),
+    insertPending: jest.fn(
+      async (db: EntityManager, purchase: Partial<PurchaseRow>, deadlineSeconds: number) => {
+        inserted.push({ purchase, deadlineSeconds, db });
+        const insert = options.insert ?? 'row';
+        if (insert instanceof Error) throw insert;
+        return insert === 'row' ? row({ ...purchase }) : undefined;
+      },
+    ),
+  };
+  const entitlements = { owns: jest.fn(async () => options.owned ?? false) };
+  const episode: EpisodeForReading = {
+    id: 'e4',
+    seriesId: 's1',
+    authorId: options.authorId ?? 'author-1',
+    priceCoins: options.priceCoins ?? 3,
+    cached: cachedBody({}),
+  };
+  const episodes = { forReading: jest.fn(async () => episode) };
+  const dataSource = {
+    manager,
+    transaction: async <T>(work: (tx: EntityManager) => Promise<T>) => work(tx),
+  } as unknown as DataSource;
+  const outbox = {
+    publish: async (_tx: EntityManager, type: EventType, data: unknown) =>
+      void published.push({ type, data }),
+  } as unknown as OutboxPublisher;
+  const service = new PurchasesService(
+    { PURCHASE_DEADLINE_SECONDS: 60 } as AppConfig,
+    dataSource,
+    purchases as unknown as PurchasesRepository,
+    entitlements as unknown as EntitlementsRepository,
+    episodes as unknown as EpisodesService,
+    outbox,
+  );
+  return { service, purchases, entitlements, episodes, published, inserted };
+}
+
+async function domainError(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+describe('PurchasesService.request', () => {
+  it('writes a pending purchase and its requested event in one transaction, at the episode price', async () => {
+    const { service, published, inserted } = setup();
+    const purchase = await service.request(reader, 's1', 4, 'key-0001');
+    expect(inserted).toEqual([
+      {
+        db: tx,
+        deadlineSeconds: 60,
+        purchase: {
+          id: expect.any(String),
+          userId: 'u1',
+          episodeId: 'e4',
+          seriesId: 's1',
+          episodeNo: 4,
+          priceCoins: 3,
+          idempotencyKey: 'key-0001',
+        },
+      },
+    ]);
+    expect(published).toEqual([
+      {
+        type: 'webtoon.purchase.requested.v1',
+        data: {
+          purchaseId: purchase.purchaseId,
+          userId: 'u1',
+          webtoonId: 's1',
+          episodeNo: 4,
+          priceCoins: 3,
+        },
+      },
+    ]);
+    expect(purchase).toEqual({
+      purchaseId: inserted[0].purchase.id,
+      status: 'pending',
+      webtoonId: 's1',
+      episodeNo: 4,
+      priceCoins: 3,
+      createdAt: AT.toISOString(),
+      deadlineAt: '2026-11-27T12:01:00.000Z',
+    });
+  });
+
+  it('answers a retried key with the purchase it made, whatever its state, and writes nothing', async () => {
+    const completed = row({ status: 'completed', settledAt: new Date(AT.getTime() + 500) });
+    const { service, published, inserted, episodes } = setup({ byKey: [completed] });
+    await expect(service.request(reader, 's1', 4, 'key-0001')).resolves.toEqual(
+      toPurchaseDto(completed),
+    );
+    expect(inserted).toEqual([]);
+    expect(published).toEqual([]);
+    // A replay needs no episode lookup: it answers even if the episode has gone since.
+    expect(episodes.forReading).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['another episode', 's1', 5],
+    ['another series', 's2', 4],
+  ])('answers 422 IDEMPOTENCY_KEY.REUSED to a key used for %s', async (_name, seriesId, no) => {
+    const { service, inserted } = setup({ byKey: [row()] });
+    const error = await domainError(service.request(reader, seriesId, no, 'key-0001'));
+    expect([error.code, error.status]).toEqual(['IDEMPOTENCY_KEY.REUSED', 422]);
+    expect(inserted).toEqual([]);
+  });
+
+  it('answers 422 WEBTOON.EPISODE_FREE for a free episode', async () => {
+    const { service, inserted } = setup({ priceCoins: 0 });
+    const error = await domainError(service.request(reader, 's1', 4, 'key-0001'));
+    expect([error.code, error.status]).toEqual(['WEBTOON.EPISODE_FREE', 422]);
+    expect(inserted).toEqual([]);
+  });
+
+  it('answers 409 WEBTOON.ALREADY_OWNED to an owner and to the series author', async () => {
+    const owner = setup({ owned: true });
+    const a = await domainError(owner.service.request(reader, 's1', 4, 'key-0001'));
+    expect([a.code, a.status]).toEqual(['WEBTOON.ALREADY_OWNED', 409]);
+    const author = setup({ authorId: 'u1' });
+    const b = await domainError(author.service.request(reader, 's1', 4, 'key-0001'));
+    expect([b.code, b.status]).toEqual(['WEBTOON.ALREADY_OWNED', 409]);
+    expect(author.entitlements.owns).not.toHaveBeenCalled();
+    expect([...owner.inserted, ...author.inserted]).toEqual([]);
+  });
+
+  it('answers with the purchase a concurrent request with the same key committed first', async () => {
+    const theirs = row({ id: 'p-first' });
+    const { service, published } = setup({ insert: 'nothing', byKey: [undefined, theirs] });
+    await expect(service.request(reader, 's1', 4, 'key-0001')).resolves.toMatchObject({
+      purchaseId: 'p-first',
+      status: 'pending',
+    });
+    expect(published).toEqual([]);
+  });
+
+  it('answers with the same-key purchase when the insert hit a unique index', async () => {
+    const theirs = row({ id: 'p-first' });
+    const { service } = setup({ insert: uniqueViolation(), byKey: [undefined, theirs] });
+    await expect(service.request(reader, 's1', 4, 'key-0001')).resolves.toMatchObject({
+      purchaseId: 'p-first',
+    });
+  });
+
+  it('answers 409 WEBTOON.PURCHASE_IN_PROGRESS while another key’s purchase of the episode is live', async () => {
+    const { service, entitlements } = setup({ insert: uniqueViolation() });
+    const error = await domainError(service.request(reader, 's1', 4, 'key-0002'));
+    expect([error.code, error.status]).toEqual(['WEBTOON.PURCHASE_IN_PROGRESS', 409]);
+    expect(entitlements.owns).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers 409 WEBTOON.ALREADY_OWNED when the live purchase completed meanwhile', async () => {
+    const { service, entitlements } = setup({ insert: uniqueViolation() });
+    entitlements.owns.mockResolvedValueOnce(false).mockResolvedValueOnce(true);
+    const error = await domainError(service.request(reader, 's1', 4, 'key-0002'));
+    expect([error.code, error.status]).toEqual(['WEBTOON.ALREADY_OWNED', 409]);
+  });
+
+  it('lets any other database failure through (a 500, retried by the client with its key)', async () => {
+    const failure = new QueryFailedError(
+      'INSERT …',
+      [],
+      Object.assign(new Error('x'), { code: '40001' }),
+    );
+    const { service } = setup({ insert: failure });
+    await expect(service.request(reader, 's1', 4, 'key-0001')).rejects.toBe(failure);
+  });
+});
+
+describe('PurchasesService.get', () => {
+  it("answers the buyer's purchase and hides it from anyone else as a 404", async () => {
+    const { service } = setup();
+    await expect(service.get(reader, 'p1')).resolves.toMatchObject({ purchaseId: 'p1' });
+    for (const [user, id] of [
+      [{ id: 'u2', roles: ['admin'] } as AuthUser, 'p1'],
+      [reader, 'p-unknown'],
+    ] as const) {
+      const error = await domainError(service.get(user, id));
+      expect([error.code, error.status]).toEqual(['WEBTOON.PURCHASE_NOT_FOUND', 404]);
+    }
+  });
+});
+
+describe('toPurchaseDto', () => {
+  it('names the reason of a decline as declineReason and of an expiry as expiredReason', () => {
+    const settledAt = new Date(AT.getTime() + 1000);
+    expect(
+      toPurchaseDto(row({ status: 'declined', declineReason: 'INSUFFICIENT_FUNDS', settledAt })),
+    ).toEqual(
+      expect.objectContaining({
+        status: 'declined',
+        declineReason: 'INSUFFICIENT_FUNDS',
+        settledAt: settledAt.toISOString(),
+      }),
+    );
+    const expired = toPurchaseDto(
+      row({ status: 'expired', declineReason: 'PAYMENT_TIMEOUT', settledAt }),
+    );
+    expect(expired).toMatchObject({ status: 'expired', expiredReason: 'PAYMENT_TIMEOUT' });
+    expect(expired).not.toHaveProperty('declineReason');
+    const pending = toPurchaseDto(row());
+    expect(pending).not.toHaveProperty('settledAt');
+    expect(pending).not.toHaveProperty('declineReason');
+    expect(pending).not.toHaveProperty('expiredReason');
+  });
+});
