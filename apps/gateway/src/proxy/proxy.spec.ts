@@ -25,6 +25,7 @@ const routes: RouteDefinition[] = [
   { ...base, prefix: '/api/echo', service: 'echo' },
   { ...base, prefix: '/api/flaky', service: 'flaky' },
   { ...base, prefix: '/api/broken', service: 'broken' },
+  { ...base, prefix: '/api/picky', service: 'picky' },
   { ...base, prefix: '/api/empty', service: 'empty' },
   {
     ...base,
@@ -112,6 +113,15 @@ describe('gateway proxy', () => {
       'x-forwarded-for': '127.0.0.1',
       'x-forwarded-proto': 'http',
     });
+  });
+
+  it('forwards only the address it saw, never a client-written X-Forwarded-For chain', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/echo/who',
+      headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.1' },
+    });
+    expect(response.json<Echo>().headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
   it('answers HEAD with the headers of the answer and no body', async () => {
@@ -226,14 +236,32 @@ describe('gateway proxy', () => {
     expect(echo.statusCode).toBe(200);
   });
 
-  it('opens the circuit after a run of 5xx and then fails fast without calling the service', async () => {
+  it('keeps the circuit closed through any number of 4xx and 500 answers', async () => {
+    registry.update('picky', [asInstance(a)]);
+    for (const status of [400, 413, 500]) {
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          app.inject({ method: 'GET', url: `/api/picky/x?status=${status}` }),
+        ),
+      );
+      expect(answers.map((r) => r.statusCode)).toEqual(answers.map(() => status));
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/picky/x' })).statusCode).toBe(200);
+    expect(await metric('gateway_circuit_state')).toContainEqual(
+      expect.stringMatching(/service="picky".*} 0$/),
+    );
+  });
+
+  it('opens the circuit after a run of 502/503/504 and then fails fast without calling the service', async () => {
     registry.update('broken', [asInstance(a)]);
     const first = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        app.inject({ method: 'GET', url: '/api/broken/x?status=500' }),
+      Array.from({ length: 20 }, (_, i) =>
+        app.inject({ method: 'GET', url: `/api/broken/x?status=${502 + (i % 3)}` }),
       ),
     );
-    expect(first.every((r) => r.statusCode === 500)).toBe(true);
+    expect(first.map((r) => r.statusCode).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => 502 + (i % 3)).sort(),
+    );
     const rejected = await app.inject({ method: 'GET', url: '/api/broken/x?status=200' });
     expect(rejected.statusCode).toBe(503);
     expect(rejected.headers['retry-after']).toBe('5');

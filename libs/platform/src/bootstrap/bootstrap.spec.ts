@@ -115,18 +115,84 @@ describe('an app built by createPlatformApp', () => {
     expect(typeof response.body.requestId).toBe('string');
   });
 
+  describe('hostile input', () => {
+    const deep = (levels: number) => '{"name":'.repeat(levels) + '"a"' + '}'.repeat(levels);
+
+    it.each([
+      ['JSON nested 40 levels', deep(40), 'REQUEST.TOO_DEEP'],
+      ['JSON nested 900 levels, unclosed', '['.repeat(900), 'REQUEST.TOO_DEEP'],
+      ['a NUL in a string', '{"name":"a\\u0000","count":1}', 'REQUEST.INVALID_STRING'],
+      ['a lone surrogate', '{"name":"\\udfff","count":1}', 'REQUEST.INVALID_STRING'],
+      ['a __proto__ key', '{"__proto__":{"x":1},"name":"a","count":1}', 'REQUEST.MALFORMED_BODY'],
+      ['malformed JSON', '{"name": "a",', 'REQUEST.MALFORMED_BODY'],
+    ])('answers %s with 400, its code and the request id', async (_case, body, code) => {
+      const response = await http()
+        .post('/things')
+        .set('content-type', 'application/json')
+        .set('x-request-id', 'hostile-1')
+        .send(body);
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        code,
+        requestId: 'hostile-1',
+      });
+      expect(response.headers['x-request-id']).toBe('hostile-1');
+    });
+
+    it('answers NUL and lone surrogates in query and path parameters with 400', async () => {
+      for (const path of ['/things/1?q=%00', '/things/a%00b', '/things/1?q=ok&q=%00']) {
+        const response = await http().get(path);
+        expect({ path, status: response.status, code: response.body.code }).toEqual({
+          path,
+          status: 400,
+          code: 'REQUEST.INVALID_STRING',
+        });
+      }
+    });
+
+    it('answers a media type it does not parse with 415 and a code', async () => {
+      const response = await http()
+        .post('/things')
+        .set('content-type', 'application/x-www-form-urlencoded')
+        .send('name=a&count=1');
+      expect(response.status).toBe(415);
+      expect(response.body).toMatchObject({
+        code: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
+        requestId: response.headers['x-request-id'],
+      });
+    });
+
+    it('gives validation errors the code VALIDATION.FAILED', async () => {
+      const response = await http().post('/things').send({ name: 5, count: 1 });
+      expect(response.body).toMatchObject({
+        code: 'VALIDATION.FAILED',
+        message: ['name must be a string'],
+      });
+    });
+  });
+
   it('answers a body over the limit with 413', async () => {
     const response = await http()
       .post('/things')
       .send({ name: 'x'.repeat(2000), count: 1 });
     expect(response.status).toBe(413);
-    expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect(response.body).toMatchObject({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      code: 'HTTP.PAYLOAD_TOO_LARGE',
+    });
   });
 
   it('answers unknown routes with 404 in the same body', async () => {
     const response = await http().get('/nowhere');
     expect(response.status).toBe(404);
-    expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(response.body).toMatchObject({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'HTTP.NOT_FOUND',
+    });
   });
 
   it('maps domain errors with their code, and hides unexpected ones', async () => {

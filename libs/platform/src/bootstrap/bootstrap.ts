@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Module, Type, ValidationPipe } from '@nestjs/common';
+import { Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,7 +12,9 @@ import { ConsulRegistration } from '../consul/consul-registration';
 import { isAcceptableRequestId } from '../context/request-context';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { HealthRegistry } from '../health/health.registry';
-import { trustPrivateHops } from '../http/trusted-proxies';
+import { clientErrorHandler, installJsonParser, installParameterChecks } from '../http/input-hooks';
+import { trustedHops } from '../http/trusted-proxies';
+import { PlatformValidationPipe } from '../http/validation-pipe';
 import { createAccessLog, createLogger, PinoNestLogger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { PlatformModule } from './platform.module';
@@ -61,8 +63,9 @@ export async function createPlatformApp<C extends BaseConfig>(
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 256 },
-    // Behind the gateway the client's address arrives in X-Forwarded-For; trust only private hops.
-    trustProxy: trustPrivateHops(),
+    // The client's address arrives in X-Forwarded-For; believed only from the listed hops.
+    trustProxy: trustedHops(config.TRUSTED_PROXIES),
+    clientErrorHandler,
     genReqId: (request: IncomingMessage) => {
       const given = request.headers[REQUEST_ID_HEADER];
       return isAcceptableRequestId(given) ? given : randomUUID();
@@ -71,14 +74,15 @@ export async function createPlatformApp<C extends BaseConfig>(
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // Fastify's JSON parser is replaced by one with limits (installJsonParser); no other type is parsed.
+    bodyParser: false,
   });
   loggers.set(app, logger);
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-  );
+  app.useGlobalPipes(new PlatformValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  installJsonParser(fastify, { maxDepth: config.JSON_MAX_DEPTH, maxKeys: config.JSON_MAX_KEYS });
   const health = app.get(HealthRegistry);
   installRequestHooks(
     fastify,
@@ -87,6 +91,7 @@ export async function createPlatformApp<C extends BaseConfig>(
     () => health.isDraining,
     options.requestContext ?? true,
   );
+  installParameterChecks(fastify);
 
   await app.init();
   const document = SwaggerModule.createDocument(
