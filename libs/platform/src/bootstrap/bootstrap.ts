@@ -36,6 +36,8 @@ export interface PlatformAppOptions<C extends BaseConfig> {
    * itself: the gateway. Default true.
    */
   requestContext?: boolean;
+  /** Where log lines go; default stdout. Tests that read an app's logs pass their own. */
+  logDestination?: Parameters<typeof createLogger>[2];
 }
 
 const loggers = new WeakMap<NestFastifyApplication, Logger>();
@@ -55,7 +57,7 @@ export async function createPlatformApp<C extends BaseConfig>(
   options: PlatformAppOptions<C>,
 ): Promise<NestFastifyApplication> {
   const config = loadConfig(options.configSchema, options.env ?? process.env);
-  const logger = createLogger(options.name, config.LOG_LEVEL);
+  const logger = createLogger(options.name, config.LOG_LEVEL, options.logDestination);
 
   @Module({ imports: [PlatformModule.forRoot(options.name, config), options.module] })
   class RootModule {}
