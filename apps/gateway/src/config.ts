@@ -33,4 +33,6 @@ export const GATEWAY_APP = {
   name: 'gateway',
   configSchema: gatewayConfigSchema,
   requestContext: false,
+  // Instance addresses, versions and breaker states are for operators, not the public.
+  adminPaths: ['/gateway/'],
 } as const;

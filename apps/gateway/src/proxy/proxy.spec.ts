@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createPlatformApp, MetricsService, TestTokenIssuer } from '@lib/platform';
+import { adminServerOf, createPlatformApp, MetricsService, TestTokenIssuer } from '@lib/platform';
+import request from 'supertest';
 import { startEchoUpstream, type Echo, type EchoUpstream } from '../../test/support/echo-upstream';
 import { GATEWAY_APP } from '../config';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
@@ -50,7 +51,8 @@ const asInstance = (upstream: EchoUpstream): ServiceInstance => ({
   id: upstream.instance,
   address: '127.0.0.1',
   port: upstream.port,
-  meta: {},
+  // The echo server answers every path, so it stands in for the admin port too.
+  meta: { admin_port: String(upstream.port) },
 });
 
 describe('gateway proxy', () => {
@@ -269,8 +271,8 @@ describe('gateway proxy', () => {
     expect(await metric('gateway_circuit_state')).toContainEqual(
       expect.stringMatching(/service="broken".*} 2$/),
     );
-    const upstreams = await app.inject({ method: 'GET', url: '/gateway/upstreams' });
-    expect(upstreams.json().services).toContainEqual(
+    const upstreams = await request(adminServerOf(app)).get('/gateway/upstreams');
+    expect(upstreams.body.services).toContainEqual(
       expect.objectContaining({ service: 'broken', circuit: 'open' }),
     );
   });
@@ -394,6 +396,19 @@ describe('gateway proxy', () => {
     });
   });
 
+  it('keeps /gateway/upstreams, /metrics, /health and /openapi.json off the public port', async () => {
+    for (const url of ['/gateway/upstreams', '/metrics', '/health/live', '/openapi.json']) {
+      const onPublic = await app.inject({ method: 'GET', url });
+      expect({ url, status: onPublic.statusCode }).toEqual({ url, status: 404 });
+      const onAdmin = await request(adminServerOf(app)).get(url);
+      expect({ url, status: onAdmin.status }).toEqual({ url, status: 200 });
+    }
+    const docs = await app.inject({ method: 'GET', url: '/docs' });
+    expect(docs.statusCode).toBe(200);
+    const proxiedOnAdmin = await request(adminServerOf(app)).get('/api/echo/x');
+    expect(proxiedOnAdmin.status).toBe(404);
+  });
+
   it('serves the merged OpenAPI document of the services behind /docs', async () => {
     const documentServer = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
@@ -413,7 +428,9 @@ describe('gateway proxy', () => {
     });
     await new Promise<void>((resolve) => documentServer.listen(0, '127.0.0.1', resolve));
     const port = (documentServer.address() as AddressInfo).port;
-    registry.update('flaky', [{ id: 'docs', address: '127.0.0.1', port, meta: {} }]);
+    registry.update('flaky', [
+      { id: 'docs', address: '127.0.0.1', port: 1, meta: { admin_port: String(port) } },
+    ]);
     registry.update('empty', []);
     try {
       const page = await app.inject({ method: 'GET', url: '/docs' });

@@ -17,7 +17,7 @@ import request from 'supertest';
 import { baseConfigSchema } from '../config/config';
 import { currentRequestId } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
-import { createPlatformApp } from './bootstrap';
+import { adminServerOf, createPlatformApp } from './bootstrap';
 
 class CreateThingDto {
   @IsString()
@@ -80,6 +80,7 @@ describe('an app built by createPlatformApp', () => {
   afterAll(() => app.close());
 
   const http = () => request(app.getHttpServer());
+  const admin = () => request(adminServerOf(app));
 
   it('validates bodies, transforms types and passes the request id into the handler', async () => {
     const response = await http()
@@ -225,7 +226,7 @@ describe('an app built by createPlatformApp', () => {
         body: { name: 'a', count: 1 },
       });
       expect(nest.headers['x-request-id']).toBe('nest-2');
-      const metrics = await request(server).get('/metrics');
+      const metrics = await request(adminServerOf(bare)).get('/metrics');
       expect(metrics.text).toMatch(/route="\/raw\/context",status_code="200"\} 1/);
     } finally {
       await bare.close();
@@ -242,10 +243,10 @@ describe('an app built by createPlatformApp', () => {
   });
 
   it('serves liveness, readiness and metrics labelled by route template, never raw ids', async () => {
-    expect((await http().get('/health/live')).body).toEqual({ status: 'ok' });
-    expect((await http().get('/health/ready')).status).toBe(200);
+    expect((await admin().get('/health/live')).body).toEqual({ status: 'ok' });
+    expect((await admin().get('/health/ready')).status).toBe(200);
     await http().get('/things/12345');
-    const metrics = await http().get('/metrics');
+    const metrics = await admin().get('/metrics');
     expect(metrics.text).toMatch(
       /http_request_duration_seconds_count\{app="things",method="GET",route="\/things\/:id",status_code="200"\} \d+/,
     );
@@ -253,8 +254,24 @@ describe('an app built by createPlatformApp', () => {
     expect(metrics.text).toContain('process_resident_memory_bytes');
   });
 
+  it('serves health, metrics and its OpenAPI document on the admin port only, and the API on the public port only', async () => {
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/openapi.json']) {
+      const onPublic = await http().get(path);
+      expect({ path, status: onPublic.status, code: onPublic.body.code }).toEqual({
+        path,
+        status: 404,
+        code: 'HTTP.NOT_FOUND',
+      });
+      expect({ path, status: (await admin().get(path)).status }).toEqual({ path, status: 200 });
+    }
+    expect((await http().get('/things/1')).status).toBe(200);
+    const apiOnAdmin = await admin().get('/things/1');
+    expect(apiOnAdmin.status).toBe(404);
+    expect(apiOnAdmin.body.requestId).toBe(apiOnAdmin.headers['x-request-id']);
+  });
+
   it('publishes its OpenAPI document', async () => {
-    const response = await http().get('/openapi.json');
+    const response = await admin().get('/openapi.json');
     expect(response.status).toBe(200);
     expect(Object.keys(response.body.paths)).toEqual(
       expect.arrayContaining(['/things', '/things/{id}']),

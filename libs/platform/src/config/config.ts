@@ -28,6 +28,12 @@ export const baseConfigSchema = z.object({
   /** Where the HTTP server binds; loopback unless a container or pod needs 0.0.0.0. */
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535),
+  /**
+   * The admin port: /health/*, /metrics, /openapi.json (and the gateway's /gateway/upstreams),
+   * for probes, Prometheus, Consul and the gateway, never the public. Default PORT + 1000
+   * (an ephemeral port when PORT is 0); see `adminPortOf`.
+   */
+  ADMIN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** The address this instance registers in Consul, reachable by the gateway and Prometheus. */
   SERVICE_ADDRESS: z.string().min(1).default('127.0.0.1'),
   SERVICE_VERSION: z.string().min(1).default('0.1.0'),
@@ -57,6 +63,12 @@ export const baseConfigSchema = z.object({
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+/** The port of the admin listener: ADMIN_PORT, else PORT + 1000, else (PORT 0) any free one. */
+export function adminPortOf(config: Pick<BaseConfig, 'PORT' | 'ADMIN_PORT'>): number {
+  if (config.ADMIN_PORT !== undefined) return config.ADMIN_PORT;
+  return config.PORT === 0 ? 0 : config.PORT + 1000;
+}
 
 export type ConfigSchema<C extends BaseConfig = BaseConfig> = z.ZodType<C, unknown>;
 
