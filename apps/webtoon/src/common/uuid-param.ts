@@ -9,12 +9,13 @@ export const uuidParam = new ParseUUIDPipe({
 const EPISODE_NO = /^[1-9]\d{0,9}$/;
 
 /**
- * Episode numbers are written in decimal without sign or leading zeros (`0x1`, `1e3`, `01`
- * and `+1` are refused, not read as 1, 1000 or 1), within PostgreSQL's integer range.
+ * Episode numbers are positive decimal integers within PostgreSQL's integer range. The global
+ * pipe has already refused `0x1` and `1e3` (it converts decimal digits only); this refuses
+ * zero, negatives and more than ten digits.
  */
-export const episodeNoParam: PipeTransform<string, number> = {
-  transform(value: string): number {
-    if (!EPISODE_NO.test(value)) {
+export const episodeNoParam: PipeTransform<string | number, number> = {
+  transform(value: string | number): number {
+    if (!EPISODE_NO.test(String(value))) {
       throw new DomainError(
         'VALIDATION.INVALID_EPISODE_NO',
         'The episode number must be a positive decimal integer',

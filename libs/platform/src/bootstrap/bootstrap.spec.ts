@@ -35,6 +35,11 @@ class ThingsController {
     return { ...dto, requestId: currentRequestId() };
   }
 
+  @Get('page/:n')
+  page(@Param('n') n: number): { n: number } {
+    return { n };
+  }
+
   @Get(':id')
   get(@Param('id') id: string): { id: string } {
     if (id === 'gone') throw new DomainError('THING.GONE', 'This thing is gone', 410);
@@ -163,6 +168,18 @@ describe('an app built by createPlatformApp', () => {
         code: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
         requestId: response.headers['x-request-id'],
       });
+    });
+
+    it('converts numeric path parameters from decimal digits only, never 0x1 or 1e3', async () => {
+      expect((await http().get('/things/page/12')).body).toEqual({ n: 12 });
+      for (const n of ['0x1', '1e3', '1.5', ' 1', 'Infinity']) {
+        const response = await http().get(`/things/page/${encodeURIComponent(n)}`);
+        expect({ n, status: response.status, code: response.body.code }).toEqual({
+          n,
+          status: 400,
+          code: 'VALIDATION.FAILED',
+        });
+      }
     });
 
     it('gives validation errors the code VALIDATION.FAILED', async () => {
