@@ -219,6 +219,15 @@ describe('hostile input through the gateway', () => {
     expect(Object.keys(docs.body.paths)).toEqual(
       expect.arrayContaining(['/api/auth/signup', '/api/webtoons']),
     );
+    // Public operations declare no security requirement; the others a bearer token.
+    const security = (path: string, method: string) => docs.body.paths[path]?.[method]?.security;
+    expect({
+      signup: security('/api/auth/signup', 'post'),
+      newsRead: security('/api/news', 'get'),
+      blogRead: security('/api/blog/posts/{id}', 'get'),
+    }).toEqual({ signup: undefined, newsRead: undefined, blogRead: undefined });
+    expect(security('/api/news', 'post')).toEqual([{ bearer: [] }]);
+    expect(security('/api/auth/me', 'get')).toEqual([{ bearer: [] }]);
   });
 
   it('keeps serving other clients through 1 000 hostile requests, with no 5xx and every breaker closed', async () => {
