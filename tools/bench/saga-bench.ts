@@ -32,13 +32,21 @@ interface App {
 
 async function startApp(name: string, env: Record<string, string>): Promise<App> {
   const port = await freePort();
+  const adminPort = await freePort();
   const child = spawn(process.execPath, [`dist/apps/${name}/apps/${name}/src/main.js`], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      ADMIN_PORT: String(adminPort),
+      NODE_ENV: 'production',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => ((await fetch(`${url}/health/ready`)).ok ? true : undefined), 90_000);
+  const ready = `http://127.0.0.1:${adminPort}/health/ready`;
+  await waitFor(async () => ((await fetch(ready)).ok ? true : undefined), 90_000);
   return { url, child };
 }
 

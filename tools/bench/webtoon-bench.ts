@@ -65,8 +65,10 @@ async function startWebtoon(
   cacheTtlMs: number,
   logLevel: string,
 ): Promise<Server> {
+  const adminPort = await freePort();
   const server = await startProcess(['dist/apps/webtoon/apps/webtoon/src/main.js'], {
     ...stack,
+    ADMIN_PORT: String(adminPort),
     NODE_ENV: 'production',
     CONSUL_REGISTER: 'false',
     SEED_DATA: 'true',
@@ -75,7 +77,7 @@ async function startWebtoon(
     LOG_LEVEL: logLevel,
   });
   await waitFor(
-    async () => ((await fetch(`${server.url}/health/ready`)).ok ? true : undefined),
+    async () => ((await fetch(`http://127.0.0.1:${adminPort}/health/ready`)).ok ? true : undefined),
     60_000,
   );
   return server;

@@ -26,10 +26,11 @@ interface K8sObject {
 
 interface K8sContainer {
   name: string;
-  env?: { name: string; valueFrom?: { secretKeyRef?: unknown } }[];
-  startupProbe?: unknown;
-  readinessProbe?: { httpGet: { path: string } };
-  livenessProbe?: { httpGet: { path: string } };
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: unknown } }[];
+  ports?: { name?: string; containerPort: number }[];
+  startupProbe?: { httpGet: { path: string; port: string } };
+  readinessProbe?: { httpGet: { path: string; port: string } };
+  livenessProbe?: { httpGet: { path: string; port: string } };
   resources?: { requests?: unknown; limits?: unknown };
   securityContext?: Record<string, unknown>;
 }
@@ -51,9 +52,16 @@ describe('Kubernetes manifests', () => {
       const pod = deployment.spec.template!.spec;
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
       const [container] = pod.containers;
-      expect(container.startupProbe).toBeTruthy();
-      expect(container.readinessProbe?.httpGet.path).toBe('/health/ready');
-      expect(container.livenessProbe?.httpGet.path).toBe('/health/live');
+      expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'admin' });
+      expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'admin' });
+      expect(container.startupProbe?.httpGet).toEqual({ path: '/health/live', port: 'admin' });
+      // The admin port is the one ADMIN_PORT opens, and no Service publishes it.
+      const admin = container.ports?.find((p) => p.name === 'admin')?.containerPort;
+      expect(container.env?.find((e) => e.name === 'ADMIN_PORT')?.value).toBe(String(admin));
+      const service = prod.find(
+        (o) => o.kind === 'Service' && o.metadata.name === deployment.metadata.name,
+      );
+      expect(JSON.stringify(service?.spec)).not.toContain('admin');
       expect(container.resources?.requests).toBeTruthy();
       expect(container.resources?.limits).toBeTruthy();
       expect(container.securityContext).toMatchObject({

@@ -744,6 +744,7 @@ describe('network policies', () => {
   const dns: Pod = { labels: { 'k8s-app': 'kube-dns' }, namespace: 'kube-system', ports: {} };
   const outside: Pod = { labels: {}, namespace: '(outside the cluster)', ports: {} };
   const appPort = (app: string) => pods[app].ports.http;
+  const adminPort = (app: string) => pods[app].ports.admin;
 
   const envOf = (app: string) =>
     (containerOf(objects, 'Deployment', app).env ?? []).map((e) => e.name);
@@ -761,9 +762,12 @@ describe('network policies', () => {
       [`${app} → kafka`, pod, pods.kafka, 9092],
       [`${app} → consul`, pod, pods.consul, 8500],
     );
-    needed.push([`consul → ${app} health`, pods.consul, pod, appPort(app)]);
-    needed.push([`prometheus → ${app} /metrics`, pods.prometheus, pod, appPort(app)]);
-    if (app !== 'gateway') needed.push([`gateway → ${app}`, pods.gateway, pod, appPort(app)]);
+    needed.push([`consul → ${app} health`, pods.consul, pod, adminPort(app)]);
+    needed.push([`prometheus → ${app} /metrics`, pods.prometheus, pod, adminPort(app)]);
+    if (app !== 'gateway') {
+      needed.push([`gateway → ${app}`, pods.gateway, pod, appPort(app)]);
+      needed.push([`gateway → ${app} OpenAPI`, pods.gateway, pod, adminPort(app)]);
+    }
     if (verifiers.includes(app) && app !== 'gateway')
       needed.push([`${app} → auth JWKS`, pod, pods.auth, appPort('auth')]);
     if (envOf(app).some((name) => name.endsWith('_DATABASE_URL')))
@@ -791,6 +795,9 @@ describe('network policies', () => {
 
   const denied: [string, Pod, Pod, number][] = [
     ['client → auth', outside, pods.auth, appPort('auth')],
+    ['client → gateway admin port', outside, pods.gateway, adminPort('gateway')],
+    ['client → webtoon admin port', outside, pods.webtoon, adminPort('webtoon')],
+    ['webtoon → payment admin port', pods.webtoon, pods.payment, adminPort('payment')],
     ['client → postgres', outside, pods.postgres, 5432],
     ['client → consul', outside, pods.consul, 8500],
     ['news → postgres', pods.news, pods.postgres, 5432],

@@ -2,6 +2,8 @@
 export interface AppSpec {
   name: string;
   port: number;
+  /** Health, metrics and OpenAPI (and the gateway's /gateway/upstreams): ADMIN_PORT. */
+  adminPort: number;
   /** Dev-only settings the app needs beyond the dev stack's addresses. */
   env: Record<string, string>;
 }
@@ -17,15 +19,21 @@ const envPort: PortOf = (name, fallback) =>
  */
 export function appSpecs(portOf: PortOf = envPort): AppSpec[] {
   const authPort = portOf('auth', 3001);
+  const spec = (name: string, port: number, env: Record<string, string>): AppSpec => ({
+    name,
+    port,
+    adminPort: portOf(`${name}_admin`, port + 1000),
+    env,
+  });
   // Where token-verifying apps fetch auth's public keys (issuer and audience keep their defaults).
   const tokenEnv = { JWKS_URL: `http://127.0.0.1:${authPort}/api/auth/.well-known/jwks.json` };
   return [
-    { name: 'auth', port: authPort, env: { ...tokenEnv } },
-    { name: 'webtoon', port: portOf('webtoon', 3002), env: { ...tokenEnv, SEED_DATA: 'true' } },
-    { name: 'payment', port: portOf('payment', 3003), env: { ...tokenEnv } },
-    { name: 'news', port: portOf('news', 3004), env: { ...tokenEnv } },
-    { name: 'blog', port: portOf('blog', 3005), env: { ...tokenEnv } },
-    { name: 'gateway', port: portOf('gateway', 8080), env: { ...tokenEnv } },
+    spec('auth', authPort, { ...tokenEnv }),
+    spec('webtoon', portOf('webtoon', 3002), { ...tokenEnv, SEED_DATA: 'true' }),
+    spec('payment', portOf('payment', 3003), { ...tokenEnv }),
+    spec('news', portOf('news', 3004), { ...tokenEnv }),
+    spec('blog', portOf('blog', 3005), { ...tokenEnv }),
+    spec('gateway', portOf('gateway', 8080), { ...tokenEnv }),
   ];
 }
 

@@ -47,7 +47,13 @@ export function startApp(spec: AppSpec, env: Record<string, string>, logDir: str
   const main = join(root, 'dist', 'apps', spec.name, 'apps', spec.name, 'src', 'main.js');
   const child = spawn(process.execPath, ['--enable-source-maps', main], {
     cwd: root,
-    env: { ...process.env, ...env, ...spec.env, PORT: String(spec.port) },
+    env: {
+      ...process.env,
+      ...env,
+      ...spec.env,
+      PORT: String(spec.port),
+      ADMIN_PORT: String(spec.adminPort),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);
@@ -58,7 +64,7 @@ export function startApp(spec: AppSpec, env: Record<string, string>, logDir: str
 /** Ready means: its readiness probe passes and Consul lists it with a passing check. */
 async function isReady(app: RunningApp, consulUrl: string): Promise<boolean> {
   try {
-    const health = await fetch(`http://127.0.0.1:${app.spec.port}/health/ready`);
+    const health = await fetch(`http://127.0.0.1:${app.spec.adminPort}/health/ready`);
     if (!health.ok) return false;
     const consul = await fetch(`${consulUrl}/v1/health/service/${app.spec.name}?passing=true`);
     const instances = (await consul.json()) as { Service: { Port: number } }[];

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AuthModule, baseConfigSchema, createPlatformApp, TestTokenIssuer } from '@lib/platform';
+import {
+  adminServerOf,
+  AuthModule,
+  baseConfigSchema,
+  createPlatformApp,
+  TestTokenIssuer,
+} from '@lib/platform';
 import request from 'supertest';
 import { KeysController } from './keys/keys.controller';
 import { KeyStore } from './keys/key-store';
@@ -61,6 +67,7 @@ describe('auth API: validation and auth errors', () => {
   beforeEach(() => jest.clearAllMocks());
 
   const http = () => request(app.getHttpServer());
+  const admin = () => request(adminServerOf(app));
   const bearer = async (roles: ('reader' | 'admin')[] = ['reader'], userId = 'u-1') =>
     `Bearer ${await issuer.sign(userId, { roles })}`;
 
@@ -203,8 +210,8 @@ describe('auth API: validation and auth errors', () => {
   });
 
   it('keeps the platform endpoints public: probes and scrapes carry no token', async () => {
-    expect((await http().get('/health/live')).status).toBe(200);
-    expect((await http().get('/metrics')).status).toBe(200);
+    expect((await admin().get('/health/live')).status).toBe(200);
+    expect((await admin().get('/metrics')).status).toBe(200);
   });
 
   it('serves the JWKS publicly, public keys only, cacheable', async () => {

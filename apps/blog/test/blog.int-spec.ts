@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventEnvelope, Role } from '@lib/contracts';
-import { createPlatformApp, MONGO_DB } from '@lib/platform';
+import { adminServerOf, createPlatformApp, MONGO_DB } from '@lib/platform';
 import { waitFor } from '@lib/testing';
 import type { Db } from 'mongodb';
 import request from 'supertest';
@@ -30,6 +30,7 @@ describe('blog service (MongoDB + Kafka)', () => {
   let db: Db;
 
   const http = () => request(app.getHttpServer());
+  const admin = () => request(adminServerOf(app));
   const auth = (user: TestUser) => ({ authorization: `Bearer ${user.token}` });
 
   /** A signed-in user whose registration the blog has seen (display name known). */
@@ -114,10 +115,10 @@ describe('blog service (MongoDB + Kafka)', () => {
   }, 30_000);
 
   it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {
-    const ready = await http().get('/health/ready');
+    const ready = await admin().get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: 'ok', checks: { mongodb: 'up', kafka: 'up' } });
-    const metrics = await http().get('/metrics');
+    const metrics = await admin().get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('outbox_pending');
   });

@@ -1,9 +1,14 @@
-import { baseConfigSchema, jwtVerificationConfigSchema } from '@lib/platform';
+import { baseConfigSchema, jwtVerificationConfigSchema, trustedProxies } from '@lib/platform';
 import { z } from 'zod';
 
 /** Everything the gateway reads from env, validated at start. */
 export const gatewayConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /**
+   * The gateway faces clients: it believes X-Forwarded-For from nobody unless a deployment puts
+   * a proxy (an Ingress, a load balancer) in front and names it here.
+   */
+  TRUSTED_PROXIES: trustedProxies.default([]),
   ...jwtVerificationConfigSchema.shape,
   /**
    * Multiplies every rate limit of the route table. With N gateway instances behind a
@@ -37,4 +42,6 @@ export const GATEWAY_APP = {
   name: 'gateway',
   configSchema: gatewayConfigSchema,
   requestContext: false,
+  // Instance addresses, versions and breaker states are for operators, not the public.
+  adminPaths: ['/gateway/'],
 } as const;

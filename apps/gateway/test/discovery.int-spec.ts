@@ -88,7 +88,7 @@ describe('gateway discovery and failover (real Consul)', () => {
 
   it('is ready once it has read Consul, and spreads requests over both instances', async () => {
     await waitFor('the gateway to be ready', async () => {
-      const ready = await gateway.client.request({ method: 'GET', path: '/health/ready' });
+      const ready = await gateway.admin.request({ method: 'GET', path: '/health/ready' });
       await ready.body.dump();
       return ready.statusCode === 200;
     });
@@ -201,7 +201,7 @@ describe('gateway discovery and failover (real Consul)', () => {
     expect(up.statusCode).toBe(200);
     expect(up.body.instance).toBe('b1');
 
-    const metrics = await gateway.client.request({ method: 'GET', path: '/metrics' });
+    const metrics = await gateway.admin.request({ method: 'GET', path: '/metrics' });
     const text = await metrics.body.text();
     expect(text).toContain(`gateway_upstream_instances{service="${alpha}",app="gateway"} 0`);
     expect(text).toContain(`gateway_upstream_instances{service="${beta}",app="gateway"} 1`);

@@ -132,7 +132,7 @@ describe('gateway edge: auth, limits and bad input (real Consul)', () => {
       code: 'GATEWAY.RATE_LIMITED',
     });
     const metrics = await (
-      await gateway.client.request({ method: 'GET', path: '/metrics' })
+      await gateway.admin.request({ method: 'GET', path: '/metrics' })
     ).body.text();
     expect(metrics).toContain(
       'gateway_rate_limited_total{route="/api/scarce",limit="ip",app="gateway"} 2',

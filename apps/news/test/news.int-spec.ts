@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventEnvelope } from '@lib/contracts';
-import { createPlatformApp, MONGO_DB } from '@lib/platform';
+import { adminServerOf, createPlatformApp, MONGO_DB } from '@lib/platform';
 import { waitFor } from '@lib/testing';
 import type { Db } from 'mongodb';
 import request from 'supertest';
@@ -32,6 +32,7 @@ describe('news service (MongoDB + Kafka)', () => {
   };
 
   const http = () => request(app.getHttpServer());
+  const admin = () => request(adminServerOf(app));
   const as = (role: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[role]}` });
   const draft = (overrides: Record<string, unknown> = {}) => ({
     title: `Article ${randomUUID().slice(0, 6)}`,
@@ -71,10 +72,10 @@ describe('news service (MongoDB + Kafka)', () => {
   }, 30_000);
 
   it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {
-    const ready = await http().get('/health/ready');
+    const ready = await admin().get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: 'ok', checks: { mongodb: 'up', kafka: 'up' } });
-    const metrics = await http().get('/metrics');
+    const metrics = await admin().get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('outbox_pending');
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createPlatformApp } from '@lib/platform';
+import { adminServerOf, createPlatformApp } from '@lib/platform';
 import { waitFor } from '@lib/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -25,6 +25,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
   let publisher: KafkaProbe;
 
   const http = () => request(app.getHttpServer());
+  const admin = () => request(adminServerOf(app));
   const bearer = async (userId: string) => `Bearer ${await jwks.issuer.sign(userId)}`;
 
   async function registeredUser(): Promise<string> {
@@ -112,8 +113,8 @@ describe('payment service (PostgreSQL + Kafka)', () => {
   });
 
   it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {
-    expect((await http().get('/health/ready')).status).toBe(200);
-    expect((await http().get('/metrics')).status).toBe(200);
+    expect((await admin().get('/health/ready')).status).toBe(200);
+    expect((await admin().get('/metrics')).status).toBe(200);
   });
 
   it('rejects requests without a valid token, and bad paging', async () => {

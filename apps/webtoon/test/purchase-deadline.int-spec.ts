@@ -51,10 +51,11 @@ describe('purchase deadlines: expiry, buying again, refund of a late debit', () 
       purchaseId,
       status: 'expired',
     });
-    const webtoonUrl = await world.webtoon[0].url;
+    const webtoonAdmin = await world.webtoon[0].adminUrl;
     // Counted once the sweeper's transaction has committed, a moment after the row reads expired.
     await waitFor(
-      async () => ((await metric(webtoonUrl, 'purchases_expired_total')) === 1 ? true : undefined),
+      async () =>
+        (await metric(webtoonAdmin, 'purchases_expired_total')) === 1 ? true : undefined,
       10_000,
     );
 
@@ -68,9 +69,9 @@ describe('purchase deadlines: expiry, buying again, refund of a late debit', () 
       ['purchase_refund', 3],
       ['purchase', -3],
     ]);
-    const paymentUrl = await world.payment.url;
+    const paymentAdmin = await world.payment.adminUrl;
     await waitFor(
-      async () => ((await metric(paymentUrl, 'purchase_refunds_total')) === 1 ? true : undefined),
+      async () => ((await metric(paymentAdmin, 'purchase_refunds_total')) === 1 ? true : undefined),
       10_000,
     );
     expect((await world.purchase(userId, purchaseId)).status).toBe('expired');
@@ -99,7 +100,7 @@ describe('purchase deadlines: expiry, buying again, refund of a late debit', () 
     // The gauge counts every pending row of the database at scrape time, other suites' too:
     // wait until their deadlines (60 s at most) have expired them as well.
     await waitFor(
-      async () => ((await metric(webtoonUrl, 'purchases_pending')) === 0 ? true : undefined),
+      async () => ((await metric(webtoonAdmin, 'purchases_pending')) === 0 ? true : undefined),
       75_000,
     );
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createPlatformApp, OutboxPublisher } from '@lib/platform';
+import { adminServerOf, createPlatformApp, OutboxPublisher } from '@lib/platform';
 import { waitFor } from '@lib/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -29,6 +29,7 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
   let publisher: KafkaProbe;
 
   const http = () => request(app.getHttpServer());
+  const admin = () => request(adminServerOf(app));
   const author = randomUUID();
   const otherAuthor = randomUUID();
   const reader = randomUUID();
@@ -98,8 +99,8 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
   });
 
   it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {
-    expect((await http().get('/health/ready')).status).toBe(200);
-    expect((await http().get('/metrics')).status).toBe(200);
+    expect((await admin().get('/health/ready')).status).toBe(200);
+    expect((await admin().get('/metrics')).status).toBe(200);
   });
 
   it('lets authors create series and publish episodes of their own series only', async () => {

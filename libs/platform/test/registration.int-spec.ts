@@ -26,10 +26,12 @@ describe('an app instance in Consul', () => {
   const name = `platform-fixture-${randomUUID().slice(0, 8)}`;
   let child: ChildProcess;
   let port: number;
+  let adminPort: number;
   let output = '';
 
   beforeAll(async () => {
     port = await freePort();
+    adminPort = await freePort();
     child = spawn(
       process.execPath,
       ['-r', '@swc-node/register', 'libs/platform/test/fixtures/slow-app.ts'],
@@ -40,6 +42,7 @@ describe('an app instance in Consul', () => {
           SWC_NODE_PROJECT: 'tsconfig.base.json',
           FIXTURE_SERVICE_NAME: name,
           PORT: String(port),
+          ADMIN_PORT: String(adminPort),
           CONSUL_CHECK_INTERVAL: '1s',
           SHUTDOWN_DRAIN_DELAY_MS: '300',
           LOG_LEVEL: 'info',
@@ -65,8 +68,15 @@ describe('an app instance in Consul', () => {
       () => output,
     );
     expect(entry.Service.Port).toBe(port);
-    expect(entry.Service.Meta).toEqual({ version: '0.1.0', metrics_path: '/metrics' });
+    expect(entry.Service.Meta).toEqual({
+      version: '0.1.0',
+      metrics_path: '/metrics',
+      admin_port: String(adminPort),
+    });
     expect(entry.Checks.map((c) => c.Status)).toEqual(['passing', 'passing']);
+    // Consul checks readiness on the admin port; the public one does not serve it.
+    expect((await fetch(`http://127.0.0.1:${adminPort}/health/ready`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(404);
   });
 
   it('on SIGTERM deregisters first, finishes the in-flight request, then exits 0', async () => {
@@ -91,6 +101,7 @@ describe('an app instance in Consul', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ done: true, waitedMs: 2000 });
     expect(code).toBe(0);
-    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${port}/slow?ms=1`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${adminPort}/health/live`)).rejects.toThrow();
   });
 });

@@ -20,7 +20,12 @@ import { Pool, type Dispatcher } from 'undici';
 interface HeaderPolicy {
   upstreamRequestHeaders(
     incoming: IncomingHttpHeaders,
-    context: { requestId: string; peerAddress: string; host: string | undefined; protocol: string },
+    context: {
+      requestId: string;
+      clientAddress: string;
+      host: string | undefined;
+      protocol: string;
+    },
   ): Record<string, string | string[]>;
   clientResponseHeaders(
     upstream: Record<string, string | string[] | undefined>,
@@ -79,7 +84,7 @@ if (mode === 'fastify') {
       request.url,
       upstreamRequestHeaders(request.headers, {
         requestId: String(request.id),
-        peerAddress: request.socket.remoteAddress ?? '',
+        clientAddress: request.socket.remoteAddress ?? '',
         host: request.headers.host,
         protocol: request.protocol,
       }),

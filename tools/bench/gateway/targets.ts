@@ -137,10 +137,12 @@ export async function startMinimalProxy(
 export async function startGateway(consulUrl: string, accessLog: boolean): Promise<Target> {
   buildGateway();
   const port = await freePort();
+  const adminPort = await freePort();
   const child: ChildProcess = startServer(process.execPath, [join(GATEWAY_BUILD, 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
+      ADMIN_PORT: String(adminPort),
       CONSUL_URL: consulUrl,
       CONSUL_REGISTER: 'false',
       // Access lines are info; warn keeps only problems. Either way stdout goes to /dev/null.
@@ -154,7 +156,7 @@ export async function startGateway(consulUrl: string, accessLog: boolean): Promi
   // In production Consul's check calls this every few seconds: measure the gateway in the
   // state that leaves it in (a request through the async context once made every later
   // request 8 % dearer).
-  await waitForHttp(`${url}/health/ready`);
+  await waitForHttp(`http://127.0.0.1:${adminPort}/health/ready`);
   return { url, pid: child.pid, stop: () => stopServer(child) };
 }
 

@@ -62,6 +62,8 @@ interface Running {
   app: AppName;
   name: string;
   port: number;
+  /** Health and metrics. */
+  adminPort: number;
 }
 
 jest.setTimeout(120_000);
@@ -94,9 +96,11 @@ describeWithEngine('app images', () => {
 
   async function start(app: AppName, extraEnv: Record<string, string>): Promise<Running> {
     const port = await freePort();
+    const adminPort = await freePort();
     const name = `it-${app}-${run}`;
     const env: Record<string, string> = {
       PORT: String(port),
+      ADMIN_PORT: String(adminPort),
       HOST: '127.0.0.1',
       SERVICE_ADDRESS: '127.0.0.1',
       CONSUL_URL: consul(),
@@ -128,7 +132,7 @@ describeWithEngine('app images', () => {
       ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
       appImage(app, tag),
     ]);
-    const r = { app, name, port };
+    const r = { app, name, port, adminPort };
     running.set(app, r);
     return r;
   }
@@ -139,7 +143,7 @@ describeWithEngine('app images', () => {
       if (state !== 'running') {
         throw new Error(`${r.app} is ${state}: ${await docker(['logs', '--tail', '20', r.name])}`);
       }
-      const res = await fetch(`http://127.0.0.1:${r.port}/health/ready`);
+      const res = await fetch(`http://127.0.0.1:${r.adminPort}/health/ready`);
       return res.status === 200 ? true : undefined;
     });
   }
@@ -188,7 +192,7 @@ describeWithEngine('app images', () => {
         return found.length === 1 ? found : undefined;
       });
       expect((await registered(r))[0].Address).toBe('127.0.0.1');
-      const metrics = await (await fetch(`http://127.0.0.1:${r.port}/metrics`)).text();
+      const metrics = await (await fetch(`http://127.0.0.1:${r.adminPort}/metrics`)).text();
       expect(metrics).toContain('http_request_duration_seconds_bucket');
       expect(metrics).toContain('process_resident_memory_bytes');
     }

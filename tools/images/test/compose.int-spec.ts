@@ -75,7 +75,7 @@ describeWithEngine('docker compose, with the local images', () => {
         c.name,
         'node',
         '-e',
-        "fetch('http://127.0.0.1:3002/metrics').then(r=>r.text()).then(t=>process.stdout.write(t))",
+        "fetch('http://127.0.0.1:4002/metrics').then(r=>r.text()).then(t=>process.stdout.write(t))",
       ]);
       const count = metrics
         .split('\n')

@@ -15,7 +15,6 @@ import { SetRolesDto, SignupDto, UserResponse } from './users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('auth')
-@ApiBearerAuth()
 @Controller('api/auth')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -27,12 +26,14 @@ export class UsersController {
     return this.users.signup(body);
   }
 
+  @ApiBearerAuth()
   @Get('me')
   @ApiOkResponse({ type: UserResponse })
   me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return this.users.me(user.id);
   }
 
+  @ApiBearerAuth()
   @Delete('me')
   @HttpCode(204)
   deleteMe(@CurrentUser() user: AuthUser): Promise<void> {
@@ -40,6 +41,7 @@ export class UsersController {
   }
 
   @Roles('admin')
+  @ApiBearerAuth()
   @Put('users/:id/roles')
   @ApiOkResponse({ type: UserResponse })
   setRoles(

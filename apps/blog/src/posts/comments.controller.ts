@@ -16,7 +16,6 @@ import { CommentBodyDto, CommentPageResponse, CommentResponse } from './posts.dt
 import { CommentsService } from './comments.service';
 
 @ApiTags('blog')
-@ApiBearerAuth()
 @Controller('api/blog/posts/:postId/comments')
 export class CommentsController {
   constructor(@Inject(CommentsService) private readonly comments: CommentsService) {}
@@ -31,6 +30,7 @@ export class CommentsController {
     return this.comments.list(postId, query);
   }
 
+  @ApiBearerAuth()
   @Post()
   create(
     @CurrentUser() user: AuthUser,
@@ -40,6 +40,7 @@ export class CommentsController {
     return this.comments.create(user, postId, dto);
   }
 
+  @ApiBearerAuth()
   @Patch(':commentId')
   @ApiOkResponse({ type: CommentResponse })
   update(
@@ -51,6 +52,7 @@ export class CommentsController {
     return this.comments.update(user, postId, commentId, dto);
   }
 
+  @ApiBearerAuth()
   @Delete(':commentId')
   @HttpCode(204)
   @ApiNoContentResponse()

@@ -23,7 +23,6 @@ import { PostsService } from './posts.service';
 
 /** Served under the public prefix: the gateway forwards paths unchanged. */
 @ApiTags('blog')
-@ApiBearerAuth()
 @Controller('api/blog/posts')
 export class PostsController {
   constructor(@Inject(PostsService) private readonly posts: PostsService) {}
@@ -43,11 +42,13 @@ export class PostsController {
   }
 
   /** Any signed-in user may write; the post is published at once. */
+  @ApiBearerAuth()
   @Post()
   create(@CurrentUser() user: AuthUser, @Body() dto: CreatePostDto): Promise<PostResponse> {
     return this.posts.create(user, dto);
   }
 
+  @ApiBearerAuth()
   @Patch(':id')
   @ApiOkResponse({ type: PostResponse })
   update(
@@ -58,6 +59,7 @@ export class PostsController {
     return this.posts.update(user, id, dto);
   }
 
+  @ApiBearerAuth()
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { request } from 'undici';
 import { APP_CONFIG } from '@lib/platform';
 import type { GatewayConfig } from '../config';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
@@ -7,7 +8,7 @@ import type { RouteDefinition } from '../routing/route-table';
 import { servicesOf } from '../routing/route-table';
 import { mergeOpenApi, type OpenApiDocument, type ServiceDocument } from './openapi-merge';
 
-/** Where every app publishes its own document (the platform's bootstrap). */
+/** Where every app publishes its own document, on its admin port (the platform's bootstrap). */
 const SERVICE_DOCUMENT_PATH = '/openapi.json';
 const FETCH_TIMEOUT_MS = 2_000;
 /** Documents change with deployments, not per request: fetch at most this often. */
@@ -61,13 +62,13 @@ export class DocsService {
   private async fetch(service: string): Promise<OpenApiDocument | undefined> {
     const upstream = this.upstreams.pick(service);
     if (upstream === undefined) return undefined;
+    const { address, meta } = upstream.instance;
     try {
-      const { statusCode, body } = await upstream.pool.request({
-        method: 'GET',
-        path: SERVICE_DOCUMENT_PATH,
-        headersTimeout: FETCH_TIMEOUT_MS,
-        bodyTimeout: FETCH_TIMEOUT_MS,
-      });
+      // Documents are on each instance's admin port, which it registers in Consul.
+      const { statusCode, body } = await request(
+        `http://${address}:${meta.admin_port}${SERVICE_DOCUMENT_PATH}`,
+        { method: 'GET', headersTimeout: FETCH_TIMEOUT_MS, bodyTimeout: FETCH_TIMEOUT_MS },
+      );
       if (statusCode !== 200) {
         await body.dump();
         throw new Error(`answered ${statusCode}`);

@@ -22,6 +22,7 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'content-length',
   'expect',
   'http2-settings',
+  'x-forwarded-for',
   'x-forwarded-host',
   'x-forwarded-proto',
   // A secret meant for the gateway's rate limiter only.
@@ -43,8 +44,12 @@ const DROPPED_RESPONSE_HEADERS = new Set([
 
 export interface ForwardContext {
   requestId: string;
-  /** The TCP peer, appended to X-Forwarded-For. */
-  peerAddress: string;
+  /**
+   * The client's address as the gateway determined it (its TCP peer, or what its trusted
+   * proxies said), sent as the only X-Forwarded-For entry: a chain the client wrote itself
+   * never reaches a service, which may trust the gateway's hop and the one before.
+   */
+  clientAddress: string;
   host: string | undefined;
   protocol: string;
 }
@@ -71,11 +76,7 @@ export function upstreamRequestHeaders(
     if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || extra?.has(name)) continue;
     headers[name] = value;
   }
-  const forwardedFor = incoming['x-forwarded-for'];
-  headers['x-forwarded-for'] =
-    typeof forwardedFor === 'string' && forwardedFor.length > 0
-      ? `${forwardedFor}, ${context.peerAddress}`
-      : context.peerAddress;
+  headers['x-forwarded-for'] = context.clientAddress;
   if (context.host !== undefined) headers['x-forwarded-host'] = context.host;
   headers['x-forwarded-proto'] = context.protocol;
   headers[REQUEST_ID_HEADER] = context.requestId;

@@ -50,6 +50,19 @@ function classify(error: unknown): Failure {
   return 'other';
 }
 
+/**
+ * The answers that count against a service's breaker: it said it cannot serve (503), or a
+ * proxy or dependency behind it failed (502, 504). Connection failures and timeouts count too
+ * (`forward` throws). Any other answer, 500 included, is about the one request that got it: a
+ * client can provoke a 500 with crafted input, and must not be able to open the circuit for
+ * everyone; a service that cannot serve anybody fails its readiness check and leaves Consul.
+ */
+const UPSTREAM_FAULTS = new Set([502, 503, 504]);
+
+export function isUpstreamFault(statusCode: number): boolean {
+  return UPSTREAM_FAULTS.has(statusCode);
+}
+
 const INLINE_BODY_BYTES = 64 * 1024;
 
 /** The instance answered, then broke off or stalled while sending the body. */
@@ -111,7 +124,7 @@ export class ProxyHandler {
     let healthy = false;
     try {
       const response = await this.forward(route, request);
-      healthy = response.statusCode < 500;
+      healthy = !isUpstreamFault(response.statusCode);
       return reply
         .code(response.statusCode)
         .headers(clientResponseHeaders(response.headers))
@@ -132,7 +145,7 @@ export class ProxyHandler {
       method: request.method as Dispatcher.HttpMethod,
       headers: upstreamRequestHeaders(request.headers, {
         requestId: String(request.id),
-        peerAddress: request.socket.remoteAddress ?? '',
+        clientAddress: request.ip,
         host: request.headers.host,
         protocol: request.protocol,
       }),

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createPlatformApp, MetricsService, TestTokenIssuer } from '@lib/platform';
+import { adminServerOf, createPlatformApp, MetricsService, TestTokenIssuer } from '@lib/platform';
+import request from 'supertest';
 import { startEchoUpstream, type Echo, type EchoUpstream } from '../../test/support/echo-upstream';
 import { GATEWAY_APP } from '../config';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
@@ -25,6 +26,7 @@ const routes: RouteDefinition[] = [
   { ...base, prefix: '/api/echo', service: 'echo' },
   { ...base, prefix: '/api/flaky', service: 'flaky' },
   { ...base, prefix: '/api/broken', service: 'broken' },
+  { ...base, prefix: '/api/picky', service: 'picky' },
   { ...base, prefix: '/api/empty', service: 'empty' },
   {
     ...base,
@@ -51,7 +53,8 @@ const asInstance = (upstream: EchoUpstream): ServiceInstance => ({
   id: upstream.instance,
   address: '127.0.0.1',
   port: upstream.port,
-  meta: {},
+  // The echo server answers every path, so it stands in for the admin port too.
+  meta: { admin_port: String(upstream.port) },
 });
 
 describe('gateway proxy', () => {
@@ -116,6 +119,15 @@ describe('gateway proxy', () => {
       'x-forwarded-for': '127.0.0.1',
       'x-forwarded-proto': 'http',
     });
+  });
+
+  it('forwards only the address it saw, never a client-written X-Forwarded-For chain', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/echo/who',
+      headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.1' },
+    });
+    expect(response.json<Echo>().headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
   it('answers HEAD with the headers of the answer and no body', async () => {
@@ -230,14 +242,32 @@ describe('gateway proxy', () => {
     expect(echo.statusCode).toBe(200);
   });
 
-  it('opens the circuit after a run of 5xx and then fails fast without calling the service', async () => {
+  it('keeps the circuit closed through any number of 4xx and 500 answers', async () => {
+    registry.update('picky', [asInstance(a)]);
+    for (const status of [400, 413, 500]) {
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          app.inject({ method: 'GET', url: `/api/picky/x?status=${status}` }),
+        ),
+      );
+      expect(answers.map((r) => r.statusCode)).toEqual(answers.map(() => status));
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/picky/x' })).statusCode).toBe(200);
+    expect(await metric('gateway_circuit_state')).toContainEqual(
+      expect.stringMatching(/service="picky".*} 0$/),
+    );
+  });
+
+  it('opens the circuit after a run of 502/503/504 and then fails fast without calling the service', async () => {
     registry.update('broken', [asInstance(a)]);
     const first = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        app.inject({ method: 'GET', url: '/api/broken/x?status=500' }),
+      Array.from({ length: 20 }, (_, i) =>
+        app.inject({ method: 'GET', url: `/api/broken/x?status=${502 + (i % 3)}` }),
       ),
     );
-    expect(first.every((r) => r.statusCode === 500)).toBe(true);
+    expect(first.map((r) => r.statusCode).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => 502 + (i % 3)).sort(),
+    );
     const rejected = await app.inject({ method: 'GET', url: '/api/broken/x?status=200' });
     expect(rejected.statusCode).toBe(503);
     expect(rejected.headers['retry-after']).toBe('5');
@@ -245,8 +275,8 @@ describe('gateway proxy', () => {
     expect(await metric('gateway_circuit_state')).toContainEqual(
       expect.stringMatching(/service="broken".*} 2$/),
     );
-    const upstreams = await app.inject({ method: 'GET', url: '/gateway/upstreams' });
-    expect(upstreams.json().services).toContainEqual(
+    const upstreams = await request(adminServerOf(app)).get('/gateway/upstreams');
+    expect(upstreams.body.services).toContainEqual(
       expect.objectContaining({ service: 'broken', circuit: 'open' }),
     );
   });
@@ -407,6 +437,19 @@ describe('gateway proxy', () => {
     });
   });
 
+  it('keeps /gateway/upstreams, /metrics, /health and /openapi.json off the public port', async () => {
+    for (const url of ['/gateway/upstreams', '/metrics', '/health/live', '/openapi.json']) {
+      const onPublic = await app.inject({ method: 'GET', url });
+      expect({ url, status: onPublic.statusCode }).toEqual({ url, status: 404 });
+      const onAdmin = await request(adminServerOf(app)).get(url);
+      expect({ url, status: onAdmin.status }).toEqual({ url, status: 200 });
+    }
+    const docs = await app.inject({ method: 'GET', url: '/docs' });
+    expect(docs.statusCode).toBe(200);
+    const proxiedOnAdmin = await request(adminServerOf(app)).get('/api/echo/x');
+    expect(proxiedOnAdmin.status).toBe(404);
+  });
+
   it('serves the merged OpenAPI document of the services behind /docs', async () => {
     const documentServer = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
@@ -426,7 +469,9 @@ describe('gateway proxy', () => {
     });
     await new Promise<void>((resolve) => documentServer.listen(0, '127.0.0.1', resolve));
     const port = (documentServer.address() as AddressInfo).port;
-    registry.update('flaky', [{ id: 'docs', address: '127.0.0.1', port, meta: {} }]);
+    registry.update('flaky', [
+      { id: 'docs', address: '127.0.0.1', port: 1, meta: { admin_port: String(port) } },
+    ]);
     registry.update('empty', []);
     try {
       const page = await app.inject({ method: 'GET', url: '/docs' });

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createPlatformApp, TestTokenIssuer } from '@lib/platform';
+import { adminServerOf, createPlatformApp, TestTokenIssuer } from '@lib/platform';
 import { Pool } from 'undici';
 import { GATEWAY_APP } from '../../src/config';
 import { ProxyModule } from '../../src/proxy/proxy.module';
@@ -15,6 +15,8 @@ export interface RunningGateway {
   port: number;
   /** Keep-alive client to the gateway, like a load balancer in front of it. */
   client: Pool;
+  /** Client to its admin port: health, metrics, /gateway/upstreams. */
+  admin: Pool;
   issuer: TestTokenIssuer;
   close(): Promise<void>;
 }
@@ -58,14 +60,20 @@ export async function startGateway(
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
   const client = new Pool(origin, { connections: 32 });
+  const adminServer = adminServerOf(app);
+  await new Promise<void>((resolve) => adminServer.listen(0, '127.0.0.1', resolve));
+  const admin = new Pool(`http://127.0.0.1:${(adminServer.address() as AddressInfo).port}`);
   return {
     app,
     origin,
     port,
     client,
+    admin,
     issuer,
     close: async () => {
       await client.close();
+      await admin.close();
+      adminServer.close();
       await app.close();
       jwks.close();
     },
@@ -77,7 +85,7 @@ export interface UpstreamsView {
 }
 
 export async function instancesSeen(gateway: RunningGateway, service: string): Promise<string[]> {
-  const { body } = await gateway.client.request({ method: 'GET', path: '/gateway/upstreams' });
+  const { body } = await gateway.admin.request({ method: 'GET', path: '/gateway/upstreams' });
   const view = (await body.json()) as UpstreamsView;
   return view.services.find((s) => s.service === service)?.instances.map((i) => i.id) ?? [];
 }
@@ -116,7 +124,7 @@ export async function burst(options: {
 
 /** The value of one labelled series in the gateway's /metrics, 0 when it is absent. */
 export async function metricValue(gateway: RunningGateway, series: string): Promise<number> {
-  const { body } = await gateway.client.request({ method: 'GET', path: '/metrics' });
+  const { body } = await gateway.admin.request({ method: 'GET', path: '/metrics' });
   const line = (await body.text()).split('\n').find((l) => l.startsWith(series));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }

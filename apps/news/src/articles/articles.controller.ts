@@ -23,7 +23,6 @@ import { ArticlesService } from './articles.service';
 
 /** Served under the public prefix: the gateway forwards paths unchanged. */
 @ApiTags('news')
-@ApiBearerAuth()
 @Controller('api/news')
 export class ArticlesController {
   constructor(@Inject(ArticlesService) private readonly articles: ArticlesService) {}
@@ -49,18 +48,21 @@ export class ArticlesController {
   }
 
   @Roles('editor', 'admin')
+  @ApiBearerAuth()
   @Post()
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateArticleDto): Promise<ArticleResponse> {
     return this.articles.create(user, dto);
   }
 
   @Roles('editor', 'admin')
+  @ApiBearerAuth()
   @Patch(':id')
   update(@Param('id') id: string, @Body() dto: UpdateArticleDto): Promise<ArticleResponse> {
     return this.articles.update(id, dto);
   }
 
   @Roles('editor', 'admin')
+  @ApiBearerAuth()
   @Post(':id/publish')
   @HttpCode(200)
   @ApiOkResponse({ type: ArticleResponse })
@@ -69,6 +71,7 @@ export class ArticlesController {
   }
 
   @Roles('editor', 'admin')
+  @ApiBearerAuth()
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()

@@ -23,7 +23,7 @@ const DLQ_TOPICS = ['webtoon.purchases.dlq', 'payment.purchases.dlq', 'auth.user
 async function infraRetries(world: SagaWorld): Promise<number> {
   let total = 0;
   for (const app of [...world.webtoon, world.payment]) {
-    const text = await (await fetch(`${await app.url}/metrics`)).text();
+    const text = await (await fetch(`${await app.adminUrl}/metrics`)).text();
     for (const line of text.split('\n')) {
       if (line.startsWith('events_consumer_retries_total{')) total += Number(line.split(' ').pop());
     }

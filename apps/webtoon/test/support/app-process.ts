@@ -12,7 +12,10 @@ export class AppProcess {
   private child: ChildProcess | undefined;
   private output = '';
   readonly url: Promise<string>;
+  /** Its admin port: health and metrics. */
+  readonly adminUrl: Promise<string>;
   private readonly port: Promise<number>;
+  private readonly adminPort: Promise<number>;
 
   constructor(
     private readonly name: 'webtoon' | 'payment',
@@ -20,6 +23,8 @@ export class AppProcess {
   ) {
     this.port = freePort();
     this.url = this.port.then((port) => `http://127.0.0.1:${port}`);
+    this.adminPort = this.port.then(() => freePort());
+    this.adminUrl = this.adminPort.then((port) => `http://127.0.0.1:${port}`);
   }
 
   /** The last lines it wrote, for a failure message. */
@@ -37,6 +42,7 @@ export class AppProcess {
         env: {
           ...this.env,
           PORT: String(port),
+          ADMIN_PORT: String(await this.adminPort),
           CONSUL_REGISTER: 'false',
           SHUTDOWN_DRAIN_DELAY_MS: '0',
         },
@@ -49,9 +55,9 @@ export class AppProcess {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.child = child;
-    const url = await this.url;
+    const adminUrl = await this.adminUrl;
     await waitFor(
-      async () => ((await fetch(`${url}/health/ready`)).ok ? true : undefined),
+      async () => ((await fetch(`${adminUrl}/health/ready`)).ok ? true : undefined),
       90_000,
       () => `${this.name}: ${this.output}`,
     );

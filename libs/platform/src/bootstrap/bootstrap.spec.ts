@@ -17,7 +17,7 @@ import request from 'supertest';
 import { baseConfigSchema } from '../config/config';
 import { currentRequestId } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
-import { createPlatformApp } from './bootstrap';
+import { adminServerOf, createPlatformApp } from './bootstrap';
 
 class CreateThingDto {
   @IsString()
@@ -33,6 +33,11 @@ class ThingsController {
   @Post()
   create(@Body() dto: CreateThingDto): { name: string; count: number; requestId?: string } {
     return { ...dto, requestId: currentRequestId() };
+  }
+
+  @Get('page/:n')
+  page(@Param('n') n: number): { n: number } {
+    return { n };
   }
 
   @Get(':id')
@@ -80,6 +85,7 @@ describe('an app built by createPlatformApp', () => {
   afterAll(() => app.close());
 
   const http = () => request(app.getHttpServer());
+  const admin = () => request(adminServerOf(app));
 
   it('validates bodies, transforms types and passes the request id into the handler', async () => {
     const response = await http()
@@ -115,18 +121,96 @@ describe('an app built by createPlatformApp', () => {
     expect(typeof response.body.requestId).toBe('string');
   });
 
+  describe('hostile input', () => {
+    const deep = (levels: number) => '{"name":'.repeat(levels) + '"a"' + '}'.repeat(levels);
+
+    it.each([
+      ['JSON nested 40 levels', deep(40), 'REQUEST.TOO_DEEP'],
+      ['JSON nested 900 levels, unclosed', '['.repeat(900), 'REQUEST.TOO_DEEP'],
+      ['a NUL in a string', '{"name":"a\\u0000","count":1}', 'REQUEST.INVALID_STRING'],
+      ['a lone surrogate', '{"name":"\\udfff","count":1}', 'REQUEST.INVALID_STRING'],
+      ['a __proto__ key', '{"__proto__":{"x":1},"name":"a","count":1}', 'REQUEST.MALFORMED_BODY'],
+      ['malformed JSON', '{"name": "a",', 'REQUEST.MALFORMED_BODY'],
+    ])('answers %s with 400, its code and the request id', async (_case, body, code) => {
+      const response = await http()
+        .post('/things')
+        .set('content-type', 'application/json')
+        .set('x-request-id', 'hostile-1')
+        .send(body);
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        code,
+        requestId: 'hostile-1',
+      });
+      expect(response.headers['x-request-id']).toBe('hostile-1');
+    });
+
+    it('answers NUL and lone surrogates in query and path parameters with 400', async () => {
+      for (const path of ['/things/1?q=%00', '/things/a%00b', '/things/1?q=ok&q=%00']) {
+        const response = await http().get(path);
+        expect({ path, status: response.status, code: response.body.code }).toEqual({
+          path,
+          status: 400,
+          code: 'REQUEST.INVALID_STRING',
+        });
+      }
+    });
+
+    it('answers a media type it does not parse with 415 and a code', async () => {
+      const response = await http()
+        .post('/things')
+        .set('content-type', 'application/x-www-form-urlencoded')
+        .send('name=a&count=1');
+      expect(response.status).toBe(415);
+      expect(response.body).toMatchObject({
+        code: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
+        requestId: response.headers['x-request-id'],
+      });
+    });
+
+    it('converts numeric path parameters from decimal digits only, never 0x1 or 1e3', async () => {
+      expect((await http().get('/things/page/12')).body).toEqual({ n: 12 });
+      for (const n of ['0x1', '1e3', '1.5', ' 1', 'Infinity']) {
+        const response = await http().get(`/things/page/${encodeURIComponent(n)}`);
+        expect({ n, status: response.status, code: response.body.code }).toEqual({
+          n,
+          status: 400,
+          code: 'VALIDATION.FAILED',
+        });
+      }
+    });
+
+    it('gives validation errors the code VALIDATION.FAILED', async () => {
+      const response = await http().post('/things').send({ name: 5, count: 1 });
+      expect(response.body).toMatchObject({
+        code: 'VALIDATION.FAILED',
+        message: ['name must be a string'],
+      });
+    });
+  });
+
   it('answers a body over the limit with 413', async () => {
     const response = await http()
       .post('/things')
       .send({ name: 'x'.repeat(2000), count: 1 });
     expect(response.status).toBe(413);
-    expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect(response.body).toMatchObject({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      code: 'HTTP.PAYLOAD_TOO_LARGE',
+    });
   });
 
   it('answers unknown routes with 404 in the same body', async () => {
     const response = await http().get('/nowhere');
     expect(response.status).toBe(404);
-    expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(response.body).toMatchObject({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'HTTP.NOT_FOUND',
+    });
   });
 
   it('maps domain errors with their code, and hides unexpected ones', async () => {
@@ -159,7 +243,7 @@ describe('an app built by createPlatformApp', () => {
         body: { name: 'a', count: 1 },
       });
       expect(nest.headers['x-request-id']).toBe('nest-2');
-      const metrics = await request(server).get('/metrics');
+      const metrics = await request(adminServerOf(bare)).get('/metrics');
       expect(metrics.text).toMatch(/route="\/raw\/context",status_code="200"\} 1/);
     } finally {
       await bare.close();
@@ -176,10 +260,10 @@ describe('an app built by createPlatformApp', () => {
   });
 
   it('serves liveness, readiness and metrics labelled by route template, never raw ids', async () => {
-    expect((await http().get('/health/live')).body).toEqual({ status: 'ok' });
-    expect((await http().get('/health/ready')).status).toBe(200);
+    expect((await admin().get('/health/live')).body).toEqual({ status: 'ok' });
+    expect((await admin().get('/health/ready')).status).toBe(200);
     await http().get('/things/12345');
-    const metrics = await http().get('/metrics');
+    const metrics = await admin().get('/metrics');
     expect(metrics.text).toMatch(
       /http_request_duration_seconds_count\{app="things",method="GET",route="\/things\/:id",status_code="200"\} \d+/,
     );
@@ -187,8 +271,24 @@ describe('an app built by createPlatformApp', () => {
     expect(metrics.text).toContain('process_resident_memory_bytes');
   });
 
+  it('serves health, metrics and its OpenAPI document on the admin port only, and the API on the public port only', async () => {
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/openapi.json']) {
+      const onPublic = await http().get(path);
+      expect({ path, status: onPublic.status, code: onPublic.body.code }).toEqual({
+        path,
+        status: 404,
+        code: 'HTTP.NOT_FOUND',
+      });
+      expect({ path, status: (await admin().get(path)).status }).toEqual({ path, status: 200 });
+    }
+    expect((await http().get('/things/1')).status).toBe(200);
+    const apiOnAdmin = await admin().get('/things/1');
+    expect(apiOnAdmin.status).toBe(404);
+    expect(apiOnAdmin.body.requestId).toBe(apiOnAdmin.headers['x-request-id']);
+  });
+
   it('publishes its OpenAPI document', async () => {
-    const response = await http().get('/openapi.json');
+    const response = await admin().get('/openapi.json');
     expect(response.status).toBe(200);
     expect(Object.keys(response.body.paths)).toEqual(
       expect.arrayContaining(['/things', '/things/{id}']),

@@ -1,20 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Module, Type, ValidationPipe } from '@nestjs/common';
+import { Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from '@lib/contracts';
-import { APP_CONFIG, BaseConfig, ConfigError, ConfigSchema, loadConfig } from '../config/config';
+import {
+  adminPortOf,
+  APP_CONFIG,
+  BaseConfig,
+  ConfigError,
+  ConfigSchema,
+  loadConfig,
+} from '../config/config';
 import { ConsulRegistration } from '../consul/consul-registration';
 import { isAcceptableRequestId } from '../context/request-context';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { HealthRegistry } from '../health/health.registry';
-import { trustPrivateHops } from '../http/trusted-proxies';
+import { clientErrorHandler, installJsonParser, installParameterChecks } from '../http/input-hooks';
+import { trustedHops } from '../http/trusted-proxies';
+import { PlatformValidationPipe } from '../http/validation-pipe';
 import { createAccessLog, createLogger, PinoNestLogger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
+import { ADMIN_PATHS, createAdminServer, installPortSeparation } from './admin-server';
 import { PlatformModule } from './platform.module';
 import { installRequestHooks } from './request-hooks';
 
@@ -34,9 +44,17 @@ export interface PlatformAppOptions<C extends BaseConfig> {
    * itself: the gateway. Default true.
    */
   requestContext?: boolean;
+  /**
+   * Paths served on the admin port only, besides ADMIN_PATHS (health, metrics, OpenAPI):
+   * a prefix ending in `/` or an exact path.
+   */
+  adminPaths?: readonly string[];
+  /** Where log lines go; default stdout. Tests that read an app's logs pass their own. */
+  logDestination?: Parameters<typeof createLogger>[2];
 }
 
 const loggers = new WeakMap<NestFastifyApplication, Logger>();
+const adminServers = new WeakMap<NestFastifyApplication, Server>();
 
 function loggerOf(app: NestFastifyApplication): Logger {
   const logger = loggers.get(app);
@@ -45,15 +63,26 @@ function loggerOf(app: NestFastifyApplication): Logger {
 }
 
 /**
+ * The server of an app's admin port (health, metrics, OpenAPI document and the app's own admin
+ * paths); `app.getHttpServer()` is the public one. Tests drive both with supertest.
+ */
+export function adminServerOf(app: NestFastifyApplication): Server {
+  const server = adminServers.get(app);
+  if (!server) throw new Error('not an app made by createPlatformApp');
+  return server;
+}
+
+/**
  * Builds and initialises an app the way every app is built: Fastify, validation, one error
- * shape, request ids, logs, health, metrics and its OpenAPI document at /openapi.json.
+ * shape, request ids, logs, and on a second server (`adminServerOf`) health, metrics and its
+ * OpenAPI document at /openapi.json.
  * It does not listen or register: integration tests drive it in-process with supertest.
  */
 export async function createPlatformApp<C extends BaseConfig>(
   options: PlatformAppOptions<C>,
 ): Promise<NestFastifyApplication> {
   const config = loadConfig(options.configSchema, options.env ?? process.env);
-  const logger = createLogger(options.name, config.LOG_LEVEL);
+  const logger = createLogger(options.name, config.LOG_LEVEL, options.logDestination);
 
   @Module({ imports: [PlatformModule.forRoot(options.name, config), options.module] })
   class RootModule {}
@@ -61,8 +90,9 @@ export async function createPlatformApp<C extends BaseConfig>(
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 256 },
-    // Behind the gateway the client's address arrives in X-Forwarded-For; trust only private hops.
-    trustProxy: trustPrivateHops(),
+    // The client's address arrives in X-Forwarded-For; believed only from the listed hops.
+    trustProxy: trustedHops(config.TRUSTED_PROXIES),
+    clientErrorHandler,
     genReqId: (request: IncomingMessage) => {
       const given = request.headers[REQUEST_ID_HEADER];
       return isAcceptableRequestId(given) ? given : randomUUID();
@@ -71,14 +101,15 @@ export async function createPlatformApp<C extends BaseConfig>(
   const app = await NestFactory.create<NestFastifyApplication>(RootModule, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // Fastify's JSON parser is replaced by one with limits (installJsonParser); no other type is parsed.
+    bodyParser: false,
   });
   loggers.set(app, logger);
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-  );
+  app.useGlobalPipes(new PlatformValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  installJsonParser(fastify, { maxDepth: config.JSON_MAX_DEPTH, maxKeys: config.JSON_MAX_KEYS });
   const health = app.get(HealthRegistry);
   installRequestHooks(
     fastify,
@@ -87,6 +118,9 @@ export async function createPlatformApp<C extends BaseConfig>(
     () => health.isDraining,
     options.requestContext ?? true,
   );
+  installPortSeparation(fastify, [...ADMIN_PATHS, ...(options.adminPaths ?? [])]);
+  installParameterChecks(fastify);
+  adminServers.set(app, createAdminServer(fastify));
 
   await app.init();
   const document = SwaggerModule.createDocument(
@@ -128,18 +162,25 @@ export async function bootstrap<C extends BaseConfig>(
 
   await app.listen({ port: config.PORT, host: config.HOST });
   const port = (app.getHttpServer().address() as AddressInfo).port;
+  const admin = adminServerOf(app);
+  await new Promise<void>((resolve, reject) => {
+    admin.once('error', reject);
+    admin.listen(adminPortOf(config), config.HOST, () => resolve());
+  });
+  const adminPort = (admin.address() as AddressInfo).port;
 
   const registration = config.CONSUL_REGISTER
     ? new ConsulRegistration(config.CONSUL_URL, {
         name: options.name,
         address: config.SERVICE_ADDRESS,
         port,
+        adminPort,
         version: config.SERVICE_VERSION,
         checkInterval: config.CONSUL_CHECK_INTERVAL,
       })
     : undefined;
   if (registration) await registerUntilDone(registration, logger);
-  logger.info({ port, instance: registration?.id }, `${options.name} listening`);
+  logger.info({ port, adminPort, instance: registration?.id }, `${options.name} listening`);
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
@@ -158,6 +199,11 @@ export async function bootstrap<C extends BaseConfig>(
     await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_DELAY_MS));
     // Close the listener first so in-flight requests finish while their connections are still open.
     await app.getHttpAdapter().getInstance().close();
+    await new Promise((resolve) => {
+      admin.close(resolve);
+      // Scrapes and probes are short; a kept-alive one must not hold the shutdown.
+      admin.closeAllConnections();
+    });
     await app.close();
     logger.info('stopped');
     process.exit(0);

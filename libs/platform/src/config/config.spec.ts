@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, baseConfigSchema, envBoolean, loadConfig } from './config';
+import { ConfigError, adminPortOf, baseConfigSchema, envBoolean, loadConfig } from './config';
 
 const schema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
@@ -40,5 +40,27 @@ describe('loadConfig', () => {
     expect(envBoolean.parse('false')).toBe(false);
     expect(envBoolean.parse('1')).toBe(true);
     expect(() => envBoolean.parse('yes')).toThrow();
+  });
+});
+
+describe('adminPortOf', () => {
+  it('is ADMIN_PORT when set, else PORT + 1000, else (PORT 0) any free port', () => {
+    expect(adminPortOf({ PORT: 3001, ADMIN_PORT: 9464 })).toBe(9464);
+    expect(adminPortOf({ PORT: 3001, ADMIN_PORT: undefined })).toBe(4001);
+    expect(adminPortOf({ PORT: 0, ADMIN_PORT: undefined })).toBe(0);
+  });
+});
+
+describe('TRUSTED_PROXIES', () => {
+  it('defaults to loopback, reads a comma list and refuses what is not an address or CIDR', () => {
+    const env = { AUTH_DATABASE_URL: 'postgres://auth:pw@127.0.0.1:5432/auth' };
+    expect(loadConfig(schema, env).TRUSTED_PROXIES).toEqual(['loopback']);
+    expect(
+      loadConfig(schema, { ...env, TRUSTED_PROXIES: ' 10.0.0.0/8, ,uniquelocal' }).TRUSTED_PROXIES,
+    ).toEqual(['10.0.0.0/8', 'uniquelocal']);
+    expect(loadConfig(schema, { ...env, TRUSTED_PROXIES: '' }).TRUSTED_PROXIES).toEqual([]);
+    expect(() => loadConfig(schema, { ...env, TRUSTED_PROXIES: 'the-gateway' })).toThrow(
+      /TRUSTED_PROXIES/,
+    );
   });
 });

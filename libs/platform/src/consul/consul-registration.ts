@@ -4,7 +4,10 @@ import { hostname } from 'node:os';
 export interface ServiceRegistration {
   name: string;
   address: string;
+  /** The public port, where the gateway sends requests. */
   port: number;
+  /** The admin port, where Consul checks readiness and Prometheus scrapes. */
+  adminPort: number;
   version: string;
   tags?: string[];
   checkInterval: string;
@@ -18,10 +21,10 @@ export function registrationPayload(id: string, r: ServiceRegistration): Record<
     Address: r.address,
     Port: r.port,
     Tags: r.tags ?? [],
-    Meta: { version: r.version, metrics_path: '/metrics' },
+    Meta: { version: r.version, metrics_path: '/metrics', admin_port: String(r.adminPort) },
     Check: {
       Name: `${r.name} readiness`,
-      HTTP: `http://${r.address}:${r.port}/health/ready`,
+      HTTP: `http://${r.address}:${r.adminPort}/health/ready`,
       Interval: r.checkInterval,
       Timeout: '2s',
       // Consul's floor is one minute; graceful shutdown deregisters explicitly long before.

@@ -24,6 +24,12 @@ export function errorBody(
   };
 }
 
+/** A client error without a domain code gets one from its status: 404 → `HTTP.NOT_FOUND`. */
+function statusCode(status: number): string {
+  const phrase = STATUS_CODES[status] ?? 'Error';
+  return `HTTP.${phrase.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+}
+
 /** Fastify's own errors (body too large, malformed JSON, bad media type) carry a 4xx statusCode. */
 function clientErrorStatus(exception: unknown): number | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
@@ -55,17 +61,23 @@ export function toErrorResponse(exception: unknown, requestId: string): ErrorRes
         headers: {},
       };
     }
-    const response = exception.getResponse();
+    const response = exception.getResponse() as string | { message?: unknown; code?: unknown };
+    const given = typeof response === 'object' ? response : {};
     const message =
-      typeof response === 'object' && response !== null && 'message' in response
-        ? (response as { message: string | string[] }).message
+      typeof given.message === 'string' || Array.isArray(given.message)
+        ? (given.message as string | string[])
         : exception.message;
-    return { status, body: errorBody(status, message, requestId), headers: {} };
+    const code = typeof given.code === 'string' ? given.code : statusCode(status);
+    return { status, body: errorBody(status, message, requestId, { code }), headers: {} };
   }
   const clientStatus = clientErrorStatus(exception);
   if (clientStatus !== undefined) {
     const message = exception instanceof Error ? exception.message : 'Bad request';
-    return { status: clientStatus, body: errorBody(clientStatus, message, requestId), headers: {} };
+    return {
+      status: clientStatus,
+      body: errorBody(clientStatus, message, requestId, { code: statusCode(clientStatus) }),
+      headers: {},
+    };
   }
   return { status: 500, body: errorBody(500, 'Internal server error', requestId), headers: {} };
 }

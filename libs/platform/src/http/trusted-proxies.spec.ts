@@ -1,7 +1,7 @@
-import { trustPrivateHops } from './trusted-proxies';
+import { isValidProxyList, trustedHops } from './trusted-proxies';
 
-describe('trustPrivateHops', () => {
-  const trusted = [
+describe('trustedHops', () => {
+  const privateHops = [
     '127.0.0.1',
     '127.8.9.10',
     '::1',
@@ -14,7 +14,7 @@ describe('trustPrivateHops', () => {
     'fc00::1',
     'fd12:3456::1',
   ];
-  const untrusted = [
+  const publicHops = [
     '203.0.113.7',
     '8.8.8.8',
     '172.32.0.1',
@@ -24,21 +24,42 @@ describe('trustPrivateHops', () => {
     'fe80::1',
   ];
 
-  it('trusts loopback and private addresses and nothing else, asked once or again', () => {
-    const trust = trustPrivateHops();
+  it('trusts exactly the listed kinds of address, asked once or again', () => {
+    const trust = trustedHops(['loopback', 'uniquelocal']);
     for (let round = 0; round < 2; round++) {
-      expect(trusted.filter((address) => !trust(address, 0))).toEqual([]);
-      expect(untrusted.filter((address) => trust(address, 1))).toEqual([]);
+      expect(privateHops.filter((address) => !trust(address, 0))).toEqual([]);
+      expect(publicHops.filter((address) => trust(address, 1))).toEqual([]);
     }
   });
 
+  it('trusts no one when the list is empty, loopback included', () => {
+    const trust = trustedHops([]);
+    expect([...privateHops, ...publicHops].filter((address) => trust(address, 0))).toEqual([]);
+  });
+
+  it('trusts one CIDR and not its neighbours', () => {
+    const trust = trustedHops(['10.42.0.0/16']);
+    expect(trust('10.42.7.9', 0)).toBe(true);
+    expect(trust('10.43.0.1', 0)).toBe(false);
+    expect(trust('127.0.0.1', 0)).toBe(false);
+  });
+
   it('keeps answering right after more distinct addresses than it remembers', () => {
-    const trust = trustPrivateHops(16);
+    const trust = trustedHops(['loopback', 'uniquelocal'], 16);
     for (let i = 0; i < 100; i++) {
       expect(trust(`198.51.100.${i}`, 1)).toBe(false);
       expect(trust(`10.0.${i}.1`, 0)).toBe(true);
     }
     expect(trust('127.0.0.1', 0)).toBe(true);
     expect(trust('203.0.113.7', 1)).toBe(false);
+  });
+});
+
+describe('isValidProxyList', () => {
+  it('accepts addresses, CIDRs and names, and refuses anything else', () => {
+    expect(isValidProxyList(['loopback', '10.0.0.0/8', '192.168.1.4', 'fd00::/8'])).toBe(true);
+    expect(isValidProxyList([])).toBe(true);
+    expect(isValidProxyList(['gateway'])).toBe(false);
+    expect(isValidProxyList(['10.0.0.0/99'])).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import {
   TurnBatchedStream,
   type AccessEntry,
 } from './logger';
+import { QueryFailedError } from 'typeorm';
 import { runWithRequestId } from '../context/request-context';
 
 /** Collects what the logger hands to its destination, write by write. */
@@ -61,6 +62,38 @@ describe('createLogger', () => {
       refreshToken: '[redacted]',
       email: 'a@b.c',
     });
+  });
+
+  it('logs a failed query without its parameters, the row it quoted or the driver error', async () => {
+    const destination = memoryDestination();
+    const logger = createLogger('auth', 'info', destination);
+    const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g';
+    const driverError = Object.assign(
+      new Error('invalid input syntax for type uuid: "alice@example.com"'),
+      { code: '22P02', detail: 'Key (email)=(alice@example.com) already exists.', where: 'x' },
+    );
+    const error = new QueryFailedError(
+      'INSERT INTO users (email, password_hash) VALUES ($1, $2)',
+      ['alice@example.com', hash],
+      driverError,
+    );
+    logger.error({ err: error, requestId: 'r1' }, 'request failed');
+    await nextTurn();
+    const text = destination.writes.join('');
+    expect(text).not.toContain('alice@example.com');
+    expect(text).not.toContain(hash);
+    expect(text).not.toContain('argon2id');
+    const [line] = destination.lines();
+    expect(line.err).toMatchObject({
+      type: 'QueryFailedError',
+      code: '22P02',
+      message: 'invalid input syntax for type uuid: "[redacted]"',
+      query: 'INSERT INTO users (email, password_hash) VALUES ($1, $2)',
+    });
+    for (const field of ['parameters', 'detail', 'where', 'driverError']) {
+      expect(line.err).not.toHaveProperty(field);
+    }
+    expect(error.parameters).toEqual(['alice@example.com', hash]);
   });
 
   it('hands the lines of one event-loop turn to the destination as one write, in order', async () => {

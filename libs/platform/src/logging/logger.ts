@@ -44,6 +44,67 @@ process.once('exit', () => {
   }
 });
 
+/**
+ * Fields of errors that hold a request's data rather than what went wrong: TypeORM's
+ * `parameters` (emails, password hashes), PostgreSQL's `detail` and `where` ("Key (email)=(…)
+ * already exists"), the driver error TypeORM copies them from, and HTTP clients' bodies and
+ * headers. Removed at any depth of an error.
+ */
+const DATA_FIELDS = new Set([
+  'parameters',
+  'driverError',
+  'detail',
+  'where',
+  'internalQuery',
+  'body',
+  'headers',
+  'config',
+  'request',
+  'response',
+]);
+const REDACTED = '[redacted]';
+
+function scrubText(text: string, values: readonly string[]): string {
+  let scrubbed = text;
+  for (const value of values) scrubbed = scrubbed.split(value).join(REDACTED);
+  return scrubbed;
+}
+
+/** The string parameters of a failed query long enough to recognise in a message. */
+function parameterValues(error: unknown): string[] {
+  const parameters = (error as { parameters?: unknown }).parameters;
+  if (!Array.isArray(parameters)) return [];
+  return parameters
+    .map((parameter) =>
+      typeof parameter === 'string' || typeof parameter === 'number' ? String(parameter) : '',
+    )
+    .filter((value) => value.length >= 3);
+}
+
+/** A copy without DATA_FIELDS at any depth, `values` replaced in strings; the input is left as is. */
+function scrubbed(value: unknown, values: readonly string[], depth = 0): unknown {
+  if (typeof value === 'string') return values.length > 0 ? scrubText(value, values) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > 8) return '[too deep]';
+  if (Array.isArray(value)) return value.map((item) => scrubbed(item, values, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (!DATA_FIELDS.has(key)) {
+      copy[key] = scrubbed((value as Record<string, unknown>)[key], values, depth + 1);
+    }
+  }
+  return copy;
+}
+
+/**
+ * pino's error serializer without the data a failing request carried: type, message, stack,
+ * codes and the like stay; the fields above go, and a query parameter quoted back in a message
+ * (`invalid input syntax for type uuid: "…"`) is replaced.
+ */
+export function serializeError(error: unknown): unknown {
+  return scrubbed(pino.stdSerializers.err(error as Error), parameterValues(error));
+}
+
 let lastMillis = -1;
 let lastTime = '';
 
@@ -78,6 +139,7 @@ export function createLogger(
       base: { app },
       timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: serializeError, error: serializeError },
       mixin: () => {
         const requestId = currentRequestId();
         return requestId ? { requestId } : {};

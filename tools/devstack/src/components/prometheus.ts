@@ -41,6 +41,14 @@ scrape_configs:
       - source_labels: [__meta_consul_service_metadata_metrics_path]
         regex: (.+)
         target_label: __metrics_path__
+      # Metrics are on each instance's admin port (Meta.admin_port), never its public one;
+      # the instance label keeps the public address the instance is known by.
+      - source_labels: [__address__]
+        target_label: instance
+      - source_labels: [__meta_consul_service_address, __meta_consul_service_metadata_admin_port]
+        regex: (.+);([0-9]+)
+        replacement: $1:$2
+        target_label: __address__
       - source_labels: [__meta_consul_service]
         target_label: job
       - source_labels: [__meta_consul_service_id]
