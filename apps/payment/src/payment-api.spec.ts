@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
+  adminServerOf,
   AuthModule,
   baseConfigSchema,
   createPlatformApp,
@@ -78,6 +79,7 @@ describe('payment API: validation, auth and error bodies', () => {
   beforeEach(() => jest.clearAllMocks());
 
   const http = () => request(app.getHttpServer());
+  const admin = () => request(adminServerOf(app));
   const bearer = async (userId = 'u-1') => `Bearer ${await issuer.sign(userId)}`;
 
   function expectErrorBody(body: unknown, status: number, code?: string): void {
@@ -334,8 +336,10 @@ describe('payment API: validation, auth and error bodies', () => {
     });
   });
 
-  it('keeps the platform endpoints public', async () => {
-    expect((await http().get('/health/live')).status).toBe(200);
-    expect((await http().get('/metrics')).status).toBe(200);
+  it('serves health, metrics and its OpenAPI document on the admin port, not the public one', async () => {
+    for (const path of ['/health/live', '/metrics', '/openapi.json']) {
+      expect({ path, status: (await http().get(path)).status }).toEqual({ path, status: 404 });
+      expect({ path, status: (await admin().get(path)).status }).toEqual({ path, status: 200 });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
+  adminServerOf,
   AuthModule,
   baseConfigSchema,
   createPlatformApp,
@@ -125,6 +126,7 @@ describe('webtoon API: validation, auth and error bodies', () => {
   });
 
   const http = () => request(app.getHttpServer());
+  const admin = () => request(adminServerOf(app));
   const bearer = async (roles: ('reader' | 'author' | 'admin')[] = ['reader'], userId = 'u-1') =>
     `Bearer ${await issuer.sign(userId, { roles })}`;
 
@@ -668,7 +670,7 @@ describe('webtoon API: validation, auth and error bodies', () => {
   });
 
   it('publishes its routes in the OpenAPI document', async () => {
-    const res = await http().get('/openapi.json');
+    const res = await admin().get('/openapi.json');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths)).toEqual(
       expect.arrayContaining([
@@ -694,8 +696,10 @@ describe('webtoon API: validation, auth and error bodies', () => {
     }
   });
 
-  it('keeps the platform endpoints public', async () => {
-    expect((await http().get('/health/live')).status).toBe(200);
-    expect((await http().get('/metrics')).status).toBe(200);
+  it('serves health, metrics and its OpenAPI document on the admin port, not the public one', async () => {
+    for (const path of ['/health/live', '/metrics', '/openapi.json']) {
+      expect({ path, status: (await http().get(path)).status }).toEqual({ path, status: 404 });
+      expect({ path, status: (await admin().get(path)).status }).toEqual({ path, status: 200 });
+    }
   });
 });
