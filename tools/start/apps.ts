@@ -1,4 +1,4 @@
-/** The six apps as `npm start` runs them: default ports from docs/architecture.md, overridable by env. */
+/** The apps as `npm start` runs them: default ports from docs/architecture.md, overridable by env. */
 export interface AppSpec {
   name: string;
   port: number;
@@ -25,6 +25,8 @@ export function appSpecs(portOf: PortOf = envPort): AppSpec[] {
     { name: 'payment', port: portOf('payment', 3003), env: { ...tokenEnv } },
     { name: 'news', port: portOf('news', 3004), env: { ...tokenEnv } },
     { name: 'blog', port: portOf('blog', 3005), env: { ...tokenEnv } },
+    // The front-end, served at / through the gateway (docs/web.md).
+    { name: 'web', port: portOf('web', 3006), env: {} },
     { name: 'gateway', port: portOf('gateway', 8080), env: { ...tokenEnv } },
   ];
 }

@@ -16,7 +16,7 @@ function page(path: string, session: SessionState): ReactNode {
   if (matchPath('/', path)) return <CataloguePage />;
   if ((params = matchPath('/series/:id', path))) return <SeriesPage id={params.id} />;
   if ((params = matchPath('/series/:id/episodes/:no', path))) {
-    return <EpisodePage seriesId={params.id} no={Number(params.no)} />;
+    return <EpisodePage key={path} seriesId={params.id} no={Number(params.no)} />;
   }
   if (matchPath('/login', path)) return <LoginPage />;
   if (matchPath('/signup', path)) return <SignupPage />;

@@ -38,13 +38,17 @@ export function useSession(): SessionState {
 }
 
 /** A header the session endpoints require, which no cross-site form can send. */
-const SESSION_HEADERS = { 'content-type': 'application/json', 'x-requested-with': 'web' };
+const SESSION_HEADER = { 'x-requested-with': 'web' };
 
 async function sessionCall(path: string, body?: unknown): Promise<Response> {
   try {
     return await fetch(path, {
       method: 'POST',
-      headers: SESSION_HEADERS,
+      // A JSON content type with no body is a 400: send the type only with a body.
+      headers:
+        body === undefined
+          ? SESSION_HEADER
+          : { ...SESSION_HEADER, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
     });
@@ -73,7 +77,7 @@ function refresh(): Promise<boolean> {
   refreshing ??= (async () => {
     try {
       const response = await sessionCall('/session/refresh');
-      if (!response.ok) return false;
+      if (response.status !== 200) return false;
       const token = await parse<AccessToken>(response);
       accessToken = token.accessToken;
       clearTimeout(refreshTimer);
@@ -103,7 +107,7 @@ connectSession({
 export async function restoreSession(): Promise<void> {
   try {
     const response = await sessionCall('/session/refresh');
-    if (response.ok) {
+    if (response.status === 200) {
       await adopt(await parse<AccessToken>(response));
       return;
     }

@@ -41,6 +41,7 @@ export class SessionController {
   @Post('refresh')
   @HttpCode(200)
   @ApiResponse({ status: 200, type: AccessTokenDto, description: 'Rotates the session cookie' })
+  @ApiResponse({ status: 204, description: 'No session cookie: nobody is signed in' })
   async refresh(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const context = sessionRequest(request);
     send(reply, await guard(() => this.sessions.refresh(context)));

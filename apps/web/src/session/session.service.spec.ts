@@ -81,11 +81,9 @@ describe('SessionService', () => {
     expect(answer.setCookie).toContain(`web_session=${'N'.repeat(43)};`);
   });
 
-  it('answers 401 without calling auth when there is no cookie', async () => {
+  it('answers 204 without calling auth when there is no cookie (nobody signed in)', async () => {
     const { sessions, auth } = service({});
-    const answer = await sessions.refresh(request());
-    expect(answer.status).toBe(401);
-    expect(answer.body).toMatchObject({ code: 'WEB.NO_SESSION', requestId: 'req-1' });
+    expect(await sessions.refresh(request())).toEqual({ status: 204 });
     expect(auth.calls).toHaveLength(0);
   });
 

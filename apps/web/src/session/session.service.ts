@@ -38,13 +38,9 @@ export class SessionService {
     return this.withTokens(answer, request);
   }
 
+  /** 204 without a cookie: a visitor who never signed in is not an error (nor a console one). */
   async refresh(request: SessionRequest): Promise<SessionAnswer> {
-    if (!request.refreshToken) {
-      return {
-        status: 401,
-        body: this.error(401, 'WEB.NO_SESSION', 'You are not signed in', request),
-      };
-    }
+    if (!request.refreshToken) return { status: 204 };
     const answer = await this.auth.post(
       '/api/auth/refresh',
       { refreshToken: request.refreshToken },
@@ -83,20 +79,5 @@ export class SessionService {
 
   private secure(request: SessionRequest): boolean {
     return this.config.WEB_SECURE_COOKIES || request.https;
-  }
-
-  private error(
-    status: number,
-    code: string,
-    message: string,
-    request: SessionRequest,
-  ): Record<string, unknown> {
-    return {
-      statusCode: status,
-      error: 'Unauthorized',
-      message,
-      requestId: request.requestId,
-      code,
-    };
   }
 }

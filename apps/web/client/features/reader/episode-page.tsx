@@ -24,6 +24,9 @@ const DECLINE_TEXT: Record<string, string> = {
 export function EpisodePage({ seriesId, no }: { seriesId: string; no: number }) {
   const session = useSession();
   const path = `/api/webtoons/${encodeURIComponent(seriesId)}/episodes/${no}`;
+  // Kept here, not in the paywall: once the purchase completes the paywall gives way to the
+  // episode, and the reader should still see that the purchase went through.
+  const [bought, setBought] = useState<Purchase>();
   const [episode, reload] = useLoad(`${path}:${session.status}`, (signal) =>
     call<Episode>('GET', path, { signal }),
   );
@@ -40,12 +43,24 @@ export function EpisodePage({ seriesId, no }: { seriesId: string; no: number }) 
           no={no}
           price={Number(episode.error.body.priceCoins)}
           signedIn={session.status === 'signed-in'}
-          onOwned={reload}
+          onOwned={(purchase) => {
+            setBought(purchase);
+            reload();
+          }}
         />
       ) : (
         <Loaded load={episode} what="the episode">
           {(e) => (
             <>
+              {bought && (
+                <p
+                  role="status"
+                  className={`purchase ${bought.status}`}
+                  data-status={bought.status}
+                >
+                  {STATUS_TEXT[bought.status]}
+                </p>
+              )}
               <h1 id="episode-title">
                 {e.no}. {e.title}
               </h1>
@@ -75,7 +90,7 @@ function Paywall(props: {
   no: number;
   price: number;
   signedIn: boolean;
-  onOwned: () => void;
+  onOwned: (purchase: Purchase) => void;
 }) {
   const [purchase, setPurchase] = useState<Purchase>();
   const [error, setError] = useState<Error>();
@@ -93,7 +108,7 @@ function Paywall(props: {
       const last = await followPurchase(started.purchaseId, setPurchase, {
         signal: abort.current.signal,
       });
-      if (last?.status === 'completed') props.onOwned();
+      if (last?.status === 'completed') props.onOwned(last);
     } catch (caught) {
       if (!abort.current.signal.aborted)
         setError(caught instanceof Error ? caught : new Error(String(caught)));

@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError } from '../../api/errors';
 import { call } from '../../api/http';
 import type { Page, TopUp, Transaction, Wallet } from '../../api/types';
 import { coins, date, ErrorMessage, Loaded } from '../../ui/status';
@@ -24,17 +25,36 @@ export function WalletPage() {
     reloadWallet();
     reloadTransactions();
   };
+  // A new account's wallet is opened by payment when it hears of the signup (an event, so a
+  // moment later): until then the wallet is a 404, and the page asks again.
+  const opening =
+    wallet.state === 'failed' && wallet.error instanceof ApiError && wallet.error.status === 404;
+  const [tries, setTries] = useState(0);
+  useEffect(() => {
+    if (!opening || tries >= 30) return;
+    const timer = setTimeout(() => {
+      setTries((n) => n + 1);
+      reload();
+    }, 1000);
+    return () => clearTimeout(timer);
+  });
   return (
     <section aria-labelledby="wallet-title">
       <h1 id="wallet-title">Wallet</h1>
-      <Loaded load={wallet} what="your wallet">
-        {(w) => (
-          <p className="balance">
-            Balance: <strong data-testid="balance">{coins(w.balance)}</strong>
-            {w.status === 'closed' ? ' (closed)' : ''}
-          </p>
-        )}
-      </Loaded>
+      {opening && tries < 30 ? (
+        <p className="muted" role="status">
+          Your wallet is being opened; this takes a moment…
+        </p>
+      ) : (
+        <Loaded load={wallet} what="your wallet">
+          {(w) => (
+            <p className="balance">
+              Balance: <strong data-testid="balance">{coins(w.balance)}</strong>
+              {w.status === 'closed' ? ' (closed)' : ''}
+            </p>
+          )}
+        </Loaded>
+      )}
       <TopUpForm onDone={reload} />
       <h2>Transactions</h2>
       <Loaded load={transactions} what="transactions">
