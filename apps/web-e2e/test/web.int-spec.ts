@@ -222,7 +222,6 @@ describeWithBrowser('the web front-end in a browser', () => {
     await shoot('paywall');
 
     await page.getByRole('button', { name: /^Buy for / }).click();
-    await page.screenshot({ path: join(logDir, 'after-buy.png') });
     const status = page.locator('.purchase');
     await waitFor(
       async () =>
