@@ -25,11 +25,11 @@ ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 ARG APP
-RUN test -n "${APP}" || (echo 'build with --build-arg APP=<gateway|auth|webtoon|payment|news|blog>' >&2; exit 1)
+RUN test -n "${APP}" || (echo 'build with --build-arg APP=<gateway|auth|webtoon|payment|news|blog|web>' >&2; exit 1)
 COPY --from=build --chown=root:root /repo/dist/apps/${APP} ./
 # A writable place for state an app must keep (auth's development keys); everything else is read-only.
 RUN mkdir -p /var/lib/app && chown node:node /var/lib/app
 WORKDIR /app/apps/${APP}/src
 USER node
-EXPOSE 8080 3001 3002 3003 3004 3005
+EXPOSE 8080 3001 3002 3003 3004 3005 3006
 CMD ["node", "main.js"]

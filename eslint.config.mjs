@@ -45,7 +45,7 @@ export default tseslint.config(
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       // Boundaries are the architecture: a service's code is private to it, libs depend only downward.
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],

@@ -1,4 +1,4 @@
-/** The six apps as `npm start` runs them: default ports from docs/architecture.md, overridable by env. */
+/** The apps as `npm start` runs them: default ports from docs/architecture.md, overridable by env. */
 export interface AppSpec {
   name: string;
   port: number;
@@ -33,6 +33,8 @@ export function appSpecs(portOf: PortOf = envPort): AppSpec[] {
     spec('payment', portOf('payment', 3003), { ...tokenEnv }),
     spec('news', portOf('news', 3004), { ...tokenEnv }),
     spec('blog', portOf('blog', 3005), { ...tokenEnv }),
+    // The front-end, served at / through the gateway (docs/web.md).
+    spec('web', portOf('web', 3006), {}),
     spec('gateway', portOf('gateway', 8080), { ...tokenEnv }),
   ];
 }

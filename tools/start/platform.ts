@@ -1,4 +1,4 @@
-// Building, starting, waiting for and stopping the six apps as real processes: used by
+// Building, starting, waiting for and stopping the apps as real processes: used by
 // `npm start` and by the end-to-end tests (apps/platform-e2e).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';

@@ -148,7 +148,9 @@ describe('monitoring on real Prometheus, with the platform under real traffic', 
   beforeAll(async () => {
     ports = Object.fromEntries(await Promise.all(APPS.map(async (a) => [a, await freePort()])));
     // Admin ports are not in the map: each falls back to its app's port + 1000.
-    const specs = appSpecs((name, fallback) => ports[name] ?? fallback);
+    const specs = appSpecs((name, fallback) => ports[name] ?? fallback).filter((spec) =>
+      APPS.includes(spec.name),
+    );
     gateway = `http://127.0.0.1:${ports.gateway}`;
     // Rule files are loaded in place: a reload makes Prometheus evaluate the ones in this tree.
     expect((await fetch(`${PROMETHEUS}/-/reload`, { method: 'POST' })).status).toBe(200);

@@ -37,11 +37,15 @@ export function registerProxyRoutes(
       });
       done();
     });
-    scope.route({
-      method: METHODS,
-      url: '/api/*',
-      exposeHeadRoute: false,
-      handler: (request, reply) => proxy.handle(request, reply),
-    });
+    // `/*` only gets what no other route takes: the gateway's own endpoints keep theirs, and
+    // the route table sends the rest to the web front-end (an unmatched /api path is a 404).
+    for (const url of ['/api/*', '/*']) {
+      scope.route({
+        method: METHODS,
+        url,
+        exposeHeadRoute: false,
+        handler: (request, reply) => proxy.handle(request, reply),
+      });
+    }
   });
 }

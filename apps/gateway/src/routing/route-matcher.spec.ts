@@ -26,6 +26,15 @@ describe('RouteMatcher', () => {
     expect(serviceOf('/api/blog/posts/9/comments')).toBe('blog');
   });
 
+  it('sends every path outside /api to the web front-end, and no /api path', () => {
+    expect(serviceOf('/')).toBe('web');
+    expect(serviceOf('/series/5')).toBe('web');
+    expect(serviceOf('/assets/app-1a2b.js')).toBe('web');
+    expect(serviceOf('/apix')).toBe('web');
+    expect(serviceOf('/api')).toBe('no-route');
+    expect(serviceOf('/api/')).toBe('no-route');
+  });
+
   it('matches prefixes on whole segments only', () => {
     expect(serviceOf('/api/newsletter')).toBe('no-route');
     expect(serviceOf('/api/authx/login')).toBe('no-route');

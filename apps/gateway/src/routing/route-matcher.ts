@@ -1,4 +1,4 @@
-import type { RouteDefinition } from './route-table';
+import { FRONT_END_PREFIX, type RouteDefinition } from './route-table';
 
 export type MatchResult =
   | { kind: 'route'; route: RouteDefinition }
@@ -32,6 +32,11 @@ export class RouteMatcher {
     const problem = pathProblem(path);
     if (problem) return { kind: 'invalid-path', reason: problem };
     for (const route of this.routes) {
+      if (route.prefix === FRONT_END_PREFIX) {
+        // An unknown API path stays a 404 of the gateway rather than a page of the front-end.
+        if (!isApiPath(path)) return { kind: 'route', route };
+        continue;
+      }
       if (
         path.startsWith(route.prefix) &&
         (path.length === route.prefix.length || path.charCodeAt(route.prefix.length) === 47) // '/'
@@ -41,6 +46,10 @@ export class RouteMatcher {
     }
     return { kind: 'no-route' };
   }
+}
+
+function isApiPath(path: string): boolean {
+  return path.startsWith('/api') && (path.length === 4 || path.charCodeAt(4) === 47);
 }
 
 function pathProblem(path: string): string | undefined {

@@ -35,6 +35,9 @@ export interface RouteDefinition {
   retryableMethods: readonly string[];
 }
 
+/** The catch-all route: it takes every path that no `/api` route takes, and never `/api` itself. */
+export const FRONT_END_PREFIX = '/';
+
 /** Methods without side effects (RFC 9110 §9.2.2): sending one twice is harmless. */
 export const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as const;
 
@@ -101,6 +104,19 @@ export const ROUTES: readonly RouteDefinition[] = [
     },
     timeoutMs: 5_000,
     retryableMethods: IDEMPOTENT_METHODS,
+  },
+  {
+    // The web front-end: every path outside /api (the single-page app, its assets and its
+    // session endpoints). It checks no token here: the pages are public and the app's own
+    // session endpoints hold the refresh token (docs/web.md).
+    prefix: FRONT_END_PREFIX,
+    service: 'web',
+    auth: 'none',
+    // A page load is a handful of requests (document, script, style); sign-ins through the
+    // app's session endpoints are throttled again by auth itself.
+    rateLimit: { perIp: { ratePerSecond: 20, burst: 60 } },
+    timeoutMs: 5_000,
+    retryableMethods: READS,
   },
 ];
 

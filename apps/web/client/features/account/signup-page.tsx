@@ -1,0 +1,89 @@
+import { useState, type FormEvent } from 'react';
+import { navigate, queryParam, useLocation } from '../../router';
+import { signUp } from '../../session/session-store';
+import { ErrorMessage, Link } from '../../ui/status';
+import { safeNext, signUpProblems } from './account-forms';
+
+export function SignupPage() {
+  const location = useLocation();
+  const next = safeNext(queryParam(location, 'next'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [problems, setProblems] = useState<string[]>([]);
+  const [error, setError] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    const found = signUpProblems(email, password, displayName);
+    setProblems(found);
+    if (found.length > 0) return;
+    setBusy(true);
+    try {
+      await signUp(email.trim(), password, displayName.trim());
+      navigate(next, { replace: true });
+    } catch (caught) {
+      setError(caught instanceof Error ? caught : new Error(String(caught)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      onSubmit={(event) => void submit(event)}
+      className="panel narrow"
+      aria-labelledby="signup-title"
+      noValidate
+    >
+      <h1 id="signup-title">Create an account</h1>
+      <p className="muted">New readers get a welcome bonus of coins in their wallet.</p>
+      <label htmlFor="signup-name">Display name</label>
+      <input
+        id="signup-name"
+        autoComplete="nickname"
+        value={displayName}
+        onChange={(e) => setDisplayName(e.target.value)}
+        required
+      />
+      <label htmlFor="signup-email">Email</label>
+      <input
+        id="signup-email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        required
+      />
+      <label htmlFor="signup-password">Password</label>
+      <input
+        id="signup-password"
+        type="password"
+        autoComplete="new-password"
+        aria-describedby="signup-password-help"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        required
+      />
+      <p id="signup-password-help" className="muted">
+        12 to 128 characters; a passphrase works well.
+      </p>
+      <button type="submit" disabled={busy}>
+        Sign up
+      </button>
+      {problems.length > 0 && (
+        <ul className="error" role="alert">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      {error && <ErrorMessage error={error} />}
+      <p>
+        Already have an account? <Link to={`/login?next=${encodeURIComponent(next)}`}>Log in</Link>
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,5 @@
+import { bootstrap } from '@lib/platform';
+import { AppModule } from './app.module';
+import { configSchema } from './config';
+
+void bootstrap({ name: 'web', module: AppModule, configSchema });
