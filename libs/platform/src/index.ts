@@ -1,3 +1,7 @@
+// Entry point `@lib/platform`: what every app uses (HTTP, config, logs, health, metrics,
+// discovery, auth). Events and databases have their own entry points, so an app loads only
+// the drivers it uses: `@lib/platform/events`, `@lib/platform/postgres`, `@lib/platform/mongo`;
+// test helpers are in `@lib/platform/testing`.
 export * from './bootstrap/bootstrap';
 export * from './bootstrap/platform.module';
 export * from './bootstrap/tokens';
@@ -6,10 +10,6 @@ export * from './consul/consul-registration';
 export * from './consul/consul-watcher';
 export * from './consul/service-instance';
 export * from './context/request-context';
-export * from './database/mongo-indexes';
-export * from './database/mongo.module';
-export * from './database/object-id';
-export * from './database/postgres.module';
 export * from './errors/domain-error';
 export * from './errors/error-response';
 export * from './health/health.registry';
@@ -19,5 +19,4 @@ export * from './http/validation';
 export * from './logging/logger';
 export * from './metrics/metrics.service';
 export * from './auth';
-export * from './events';
 export * from './tasks/periodic-task';
