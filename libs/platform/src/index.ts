@@ -1,13 +1,12 @@
 // Entry point `@lib/platform`: what every app uses (HTTP, config, logs, health, metrics,
-// discovery, auth). Events and databases have their own entry points, so an app loads only
-// the drivers it uses: `@lib/platform/events`, `@lib/platform/postgres`, `@lib/platform/mongo`;
-// test helpers are in `@lib/platform/testing`.
+// registration, auth). The rest has its own entry point, so an app loads only the clients it
+// uses: `@lib/platform/events` (Kafka), `/postgres` (TypeORM), `/mongo` (the MongoDB driver),
+// `/discovery` (watching Consul); test helpers are in `@lib/platform/testing`.
 export * from './bootstrap/bootstrap';
 export * from './bootstrap/platform.module';
 export * from './bootstrap/tokens';
 export * from './config/config';
 export * from './consul/consul-registration';
-export * from './consul/consul-watcher';
 export * from './consul/service-instance';
 export * from './context/request-context';
 export * from './errors/domain-error';
