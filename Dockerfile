@@ -22,6 +22,9 @@ RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production HOST=0.0.0.0
+# The same runtime settings as `npm start` (tools/start/apps.ts, docs/performance.md): a small
+# young generation, and large freed blocks handed back to the system.
+ENV NODE_OPTIONS=--max-semi-space-size=2 MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 ARG APP

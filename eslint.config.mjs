@@ -55,6 +55,11 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-console': 'off',
+      // Test helpers stay out of what the apps load in production.
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@lib/platform/testing', message: 'Test helpers are for tests only.' }] },
+      ],
     },
   },
   {
@@ -62,6 +67,7 @@ export default tseslint.config(
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(true)],
       '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-restricted-imports': 'off',
     },
   },
   prettier,

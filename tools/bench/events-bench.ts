@@ -12,15 +12,9 @@ import { join } from 'node:path';
 import { Global, Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { EventEnvelope } from '@lib/contracts';
-import {
-  APP_NAME,
-  EVENTS_MIGRATIONS,
-  EventsModule,
-  HealthRegistry,
-  MetricsService,
-  OnEvent,
-  OutboxPublisher,
-} from '@lib/platform';
+import { APP_NAME, HealthRegistry, MetricsService } from '@lib/platform';
+import { EventsModule, OnEvent } from '@lib/platform/events';
+import { EVENTS_MIGRATIONS, OutboxPublisher } from '@lib/platform/postgres';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 

@@ -17,7 +17,9 @@ import { keyOf, topicOf, type EventEnvelope } from '@lib/contracts';
 import { freePort, waitFor } from '@lib/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { ensureStack } from '@tools/devstack';
+import { APP_NODE_FLAGS, APP_RUNTIME_ENV } from '../start/apps';
 
 const root = resolve(__dirname, '../..');
 const purchases = Number(process.env.BENCH_PURCHASES ?? 200);
@@ -33,10 +35,12 @@ interface App {
 async function startApp(name: string, env: Record<string, string>): Promise<App> {
   const port = await freePort();
   const adminPort = await freePort();
-  const child = spawn(process.execPath, [`dist/apps/${name}/apps/${name}/src/main.js`], {
+  const main = `dist/apps/${name}/apps/${name}/src/main.js`;
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, main], {
     cwd: root,
     env: {
       ...process.env,
+      ...APP_RUNTIME_ENV,
       ...env,
       PORT: String(port),
       ADMIN_PORT: String(adminPort),
@@ -181,12 +185,14 @@ async function main(): Promise<void> {
     }
 
     const latencies: number[] = [];
+    const timeline = new Map<string, { requested: number; seen: number }>();
     const outcomes: Record<string, number> = {};
     let next = 1;
     const started = performance.now();
     const worker = async (): Promise<void> => {
       for (let no = next++; no <= purchases; no = next++) {
         const t0 = performance.now();
+        const requested = Date.now();
         const res = await fetch(
           `${webtoon.url}/api/webtoons/${series.id}/episodes/${no}/purchase`,
           {
@@ -204,6 +210,7 @@ async function main(): Promise<void> {
           const { status } = (await poll.json()) as { status: string };
           if (status !== 'pending') {
             latencies.push(performance.now() - t0);
+            timeline.set(purchaseId, { requested, seen: Date.now() });
             outcomes[status] = (outcomes[status] ?? 0) + 1;
             break;
           }
@@ -228,10 +235,103 @@ async function main(): Promise<void> {
       `  request → completed      p50 ${percentile(sorted, 50).toFixed(1)} ms   p90 ${percentile(sorted, 90).toFixed(1)} ms   p99 ${percentile(sorted, 99).toFixed(1)} ms   max ${sorted[sorted.length - 1].toFixed(1)} ms`,
     );
     console.log(`  throughput               ${(purchases / seconds).toFixed(1)} purchases/s`);
+    printHops(await hops(stack.WEBTOON_DATABASE_URL, stack.PAYMENT_DATABASE_URL, timeline));
   } finally {
     await producer.disconnect();
     await Promise.all(apps.map(stop));
     jwks.close();
+  }
+}
+
+type Hop = [name: string, ms: number[]];
+
+/**
+ * Where the time goes, purchase by purchase, from the services' own tables: when each outbox
+ * row was written (`created_at`, the start of the writing transaction) and picked up by its
+ * relay (`sent_at`, the start of the relay's pass), and when each consumer started the
+ * transaction that applied the event (`processed_at`). One clock: the database's and this
+ * process's are the same machine's.
+ */
+async function hops(
+  webtoonUrl: string,
+  paymentUrl: string,
+  timeline: Map<string, { requested: number; seen: number }>,
+): Promise<Hop[]> {
+  const webtoon = new Client({ connectionString: webtoonUrl });
+  const payment = new Client({ connectionString: paymentUrl });
+  await Promise.all([webtoon.connect(), payment.connect()]);
+  const ms = (column: string) => `extract(epoch from ${column}) * 1000`;
+  try {
+    const requests = await webtoon.query<{
+      purchase: string;
+      id: string;
+      created: number;
+      sent: number;
+    }>(
+      `SELECT envelope->'data'->>'purchaseId' AS purchase, id, ${ms('created_at')} AS created, ${ms('sent_at')} AS sent
+       FROM outbox_events WHERE type = 'webtoon.purchase.requested.v1' AND envelope->'data'->>'purchaseId' = ANY($1)`,
+      [[...timeline.keys()]],
+    );
+    const requestIds = requests.rows.map((r) => r.id);
+    const settled = await payment.query<{ event: string; applied: number }>(
+      `SELECT event_id AS event, ${ms('processed_at')} AS applied FROM processed_events WHERE event_id = ANY($1::uuid[])`,
+      [requestIds],
+    );
+    const answers = await payment.query<{
+      cause: string;
+      id: string;
+      created: number;
+      sent: number;
+    }>(
+      `SELECT envelope->>'causationId' AS cause, id, ${ms('created_at')} AS created, ${ms('sent_at')} AS sent
+       FROM outbox_events WHERE envelope->>'causationId' = ANY($1) AND type LIKE 'payment.purchase.%'`,
+      [requestIds],
+    );
+    const applied = await webtoon.query<{ event: string; applied: number }>(
+      `SELECT event_id AS event, ${ms('processed_at')} AS applied FROM processed_events WHERE event_id = ANY($1::uuid[])`,
+      [answers.rows.map((r) => r.id)],
+    );
+    const appliedInPayment = new Map(settled.rows.map((r) => [r.event, Number(r.applied)]));
+    const answerOf = new Map(answers.rows.map((r) => [r.cause, r]));
+    const appliedInWebtoon = new Map(applied.rows.map((r) => [r.event, Number(r.applied)]));
+    const steps: Hop[] = [
+      ['POST → purchase committed (webtoon)', []],
+      ['webtoon relay picks the row up', []],
+      ['relay send + Kafka → payment applies', []],
+      ['payment applies → its relay picks up', []],
+      ['relay send + Kafka → webtoon applies', []],
+      ['webtoon applies → client sees it', []],
+    ];
+    for (const request of requests.rows) {
+      const times = timeline.get(request.purchase);
+      const answer = answerOf.get(request.id);
+      const paid = appliedInPayment.get(request.id);
+      const done = answer ? appliedInWebtoon.get(answer.id) : undefined;
+      if (!times || !answer || paid === undefined || done === undefined) continue;
+      const points = [
+        times.requested,
+        Number(request.created),
+        Number(request.sent),
+        paid,
+        Number(answer.sent),
+        done,
+        times.seen,
+      ];
+      for (let i = 0; i < steps.length; i++) steps[i][1].push(points[i + 1] - points[i]);
+    }
+    return steps;
+  } finally {
+    await Promise.all([webtoon.end(), payment.end()]);
+  }
+}
+
+function printHops(steps: Hop[]): void {
+  console.log(`\n  where the time goes (${steps[0][1].length} purchases traced)`);
+  for (const [name, values] of steps) {
+    const sorted = [...values].sort((a, b) => a - b);
+    console.log(
+      `  ${name.padEnd(40)} p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms`,
+    );
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { replayDeadLetters } from '@lib/platform';
+import { replayDeadLetters } from '@lib/platform/events';
 
 const USAGE = 'usage: npm run events:replay -- <dead-letter-topic> [--id <eventId>]';
 

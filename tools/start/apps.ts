@@ -8,6 +8,16 @@ export interface AppSpec {
   env: Record<string, string>;
 }
 
+/**
+ * How every app's Node.js runs, here and in the image (the Dockerfile sets the same): V8's young
+ * generation capped at 2 MB per semi-space (by default it grows to 16 MB during start-up and
+ * keeps it, about 25 MB of RSS per idle app), and glibc handing blocks of 128 KiB and more back
+ * to the system when they are freed (auth's argon2 hashes take 19 MiB each, which glibc would
+ * otherwise keep). docs/performance.md has the measurements.
+ */
+export const APP_NODE_FLAGS = ['--max-semi-space-size=2'];
+export const APP_RUNTIME_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
 type PortOf = (name: string, fallback: number) => number;
 
 const envPort: PortOf = (name, fallback) =>

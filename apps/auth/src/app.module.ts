@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, AuthModule, EventsModule, PostgresModule } from '@lib/platform';
+import { APP_CONFIG, AuthModule } from '@lib/platform';
+import { EventsModule } from '@lib/platform/events';
+import { PostgresModule } from '@lib/platform/postgres';
 import { DataSource } from 'typeorm';
 import type { AuthConfig } from './config';
 import { KeysModule } from './keys/keys.module';

@@ -1,12 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  adminServerOf,
-  AuthModule,
-  baseConfigSchema,
-  createPlatformApp,
-  TestTokenIssuer,
-} from '@lib/platform';
+import { adminServerOf, AuthModule, baseConfigSchema, createPlatformApp } from '@lib/platform';
+import { TestTokenIssuer } from '@lib/platform/testing';
 import request from 'supertest';
 import { KeysController } from './keys/keys.controller';
 import { KeyStore } from './keys/key-store';

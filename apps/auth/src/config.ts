@@ -1,4 +1,5 @@
-import { baseConfigSchema, envBoolean, kafkaBrokersEnv } from '@lib/platform';
+import { baseConfigSchema, envBoolean } from '@lib/platform';
+import { kafkaBrokersEnv } from '@lib/platform/events';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();

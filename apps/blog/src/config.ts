@@ -1,4 +1,5 @@
-import { baseConfigSchema, jwtVerificationConfigSchema, kafkaBrokersEnv } from '@lib/platform';
+import { baseConfigSchema, jwtVerificationConfigSchema } from '@lib/platform';
+import { kafkaBrokersEnv } from '@lib/platform/events';
 import { z } from 'zod';
 
 /** Everything the blog service reads from env, validated at start. */

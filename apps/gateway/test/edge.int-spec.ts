@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { TestTokenIssuer } from '@lib/platform';
+import { TestTokenIssuer } from '@lib/platform/testing';
 import type { Echo } from './support/echo-upstream';
 import { startGateway, testServiceName, type RunningGateway } from './support/gateway-app';
 import {

@@ -1,12 +1,7 @@
 import { Module } from '@nestjs/common';
-import {
-  APP_CONFIG,
-  AuthModule,
-  authOptionsFromConfig,
-  EventsModule,
-  MONGO_DB,
-  MongoModule,
-} from '@lib/platform';
+import { APP_CONFIG, AuthModule, authOptionsFromConfig } from '@lib/platform';
+import { EventsModule } from '@lib/platform/events';
+import { MONGO_DB, MongoModule } from '@lib/platform/mongo';
 import type { Db } from 'mongodb';
 import { ArticlesModule } from './articles/articles.module';
 import { ARTICLES } from './articles/articles.entity';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventEnvelope } from '@lib/contracts';
-import { adminServerOf, createPlatformApp, MONGO_DB } from '@lib/platform';
+import { adminServerOf, createPlatformApp } from '@lib/platform';
+import { MONGO_DB } from '@lib/platform/mongo';
 import { waitFor } from '@lib/testing';
 import type { Db } from 'mongodb';
 import request from 'supertest';

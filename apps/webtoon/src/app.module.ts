@@ -1,11 +1,7 @@
 import { Module } from '@nestjs/common';
-import {
-  APP_CONFIG,
-  AuthModule,
-  authOptionsFromConfig,
-  EventsModule,
-  PostgresModule,
-} from '@lib/platform';
+import { APP_CONFIG, AuthModule, authOptionsFromConfig } from '@lib/platform';
+import { EventsModule } from '@lib/platform/events';
+import { PostgresModule } from '@lib/platform/postgres';
 import { DataSource } from 'typeorm';
 import { CacheHitHook } from './common/cache-hit.hook';
 import type { AppConfig } from './config';

@@ -1,9 +1,5 @@
-import {
-  baseConfigSchema,
-  envBoolean,
-  jwtVerificationConfigSchema,
-  kafkaBrokersEnv,
-} from '@lib/platform';
+import { baseConfigSchema, envBoolean, jwtVerificationConfigSchema } from '@lib/platform';
+import { kafkaBrokersEnv } from '@lib/platform/events';
 import { z } from 'zod';
 
 /** Everything the webtoon service reads from env, validated at start. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { adminServerOf, createPlatformApp, OutboxPublisher } from '@lib/platform';
+import { adminServerOf, createPlatformApp } from '@lib/platform';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import { waitFor } from '@lib/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';

@@ -3,7 +3,8 @@ import { Injectable, type Provider } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
 import { waitFor } from '@lib/testing';
 import { MongoClient, type Db } from 'mongodb';
-import { MongoEventTx, MongoOutbox, OnEvent, type EventsModuleOptions } from '../src/events';
+import { MongoEventTx, MongoOutbox } from '../src/database/mongo';
+import { OnEvent, type EventsModuleOptions } from '../src/events';
 import { EventsTestRun, metricValue, stack } from './fixtures/events-harness';
 
 type Registered = EventEnvelope<'auth.user.registered.v1'>;

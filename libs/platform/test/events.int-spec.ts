@@ -5,9 +5,9 @@ import { Injectable, type Provider } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
 import { waitFor } from '@lib/testing';
 import type { DataSource, EntityManager } from 'typeorm';
+import { OutboxPublisher } from '../src/database/postgres';
 import {
   OnEvent,
-  OutboxPublisher,
   replayDeadLetters,
   type DeadLetter,
   type EventsModuleOptions,

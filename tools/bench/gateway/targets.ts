@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync 
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { waitFor } from '@lib/testing';
+import { APP_NODE_FLAGS, APP_RUNTIME_ENV } from '../../start/apps';
 import { freePort, startServer, stopServer, waitForHttp } from './processes';
 
 export const REPO = resolve(__dirname, '../../..');
@@ -133,24 +134,29 @@ export async function startMinimalProxy(
   return { url, pid: child.pid, stop: () => stopServer(child) };
 }
 
-/** This repo's gateway, built, as it runs in production (access log on or off). */
+/** This repo's gateway, built, as it runs in production (its Node.js flags; access log on or off). */
 export async function startGateway(consulUrl: string, accessLog: boolean): Promise<Target> {
   buildGateway();
   const port = await freePort();
   const adminPort = await freePort();
-  const child: ChildProcess = startServer(process.execPath, [join(GATEWAY_BUILD, 'main.js')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      ADMIN_PORT: String(adminPort),
-      CONSUL_URL: consulUrl,
-      CONSUL_REGISTER: 'false',
-      // Access lines are info; warn keeps only problems. Either way stdout goes to /dev/null.
-      LOG_LEVEL: accessLog ? 'info' : 'warn',
-      // The limiter runs on every request but must not refuse the load generator's one IP.
-      GATEWAY_RATE_LIMIT_SCALE: '100000',
+  const child: ChildProcess = startServer(
+    process.execPath,
+    [...APP_NODE_FLAGS, join(GATEWAY_BUILD, 'main.js')],
+    {
+      env: {
+        ...process.env,
+        ...APP_RUNTIME_ENV,
+        PORT: String(port),
+        ADMIN_PORT: String(adminPort),
+        CONSUL_URL: consulUrl,
+        CONSUL_REGISTER: 'false',
+        // Access lines are info; warn keeps only problems. Either way stdout goes to /dev/null.
+        LOG_LEVEL: accessLog ? 'info' : 'warn',
+        // The limiter runs on every request but must not refuse the load generator's one IP.
+        GATEWAY_RATE_LIMIT_SCALE: '100000',
+      },
     },
-  });
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}${BENCH_PATH}`);
   // In production Consul's check calls this every few seconds: measure the gateway in the

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Role } from '@lib/contracts';
-import { DomainError, OutboxPublisher } from '@lib/platform';
+import { DomainError } from '@lib/platform';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { User } from './user.entity';
 import { UserResponse } from './users.dto';

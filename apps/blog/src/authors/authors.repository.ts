@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { UserDeletedV1, UserRegisteredV1 } from '@lib/contracts';
-import { MONGO_DB, type ApplyOutcome, type MongoEventTx } from '@lib/platform';
+import { MONGO_DB, type ApplyOutcome, type MongoEventTx } from '@lib/platform/mongo';
 import type { Db } from 'mongodb';
 import { AUTHORS, type AuthorDocument } from './authors.entity';
 

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@lib/contracts';
-import type { MongoEventTx } from '@lib/platform';
+import type { MongoEventTx } from '@lib/platform/mongo';
 import type { AuthorsRepository } from '../authors/authors.repository';
 import type { CommentsRepository } from '../posts/comments.repository';
 import type { PostsRepository } from '../posts/posts.repository';

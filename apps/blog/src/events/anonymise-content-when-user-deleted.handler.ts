@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
-import { OnEvent, type MongoEventTx } from '@lib/platform';
+import { OnEvent } from '@lib/platform/events';
+import type { MongoEventTx } from '@lib/platform/mongo';
 import { AuthorsRepository } from '../authors/authors.repository';
 import { CommentsRepository } from '../posts/comments.repository';
 import { PostsRepository } from '../posts/posts.repository';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { ensureIndexes, MONGO_DB, type MongoEventTx } from '@lib/platform';
+import { ensureIndexes, MONGO_DB, type MongoEventTx } from '@lib/platform/mongo';
 import type { Db, ObjectId } from 'mongodb';
 import { COMMENTS, type CommentDocument } from './posts.entity';
 

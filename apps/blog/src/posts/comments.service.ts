@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, Page, PageQueryDto, parseObjectId, type AuthUser } from '@lib/platform';
+import { DomainError, Page, PageQueryDto, type AuthUser } from '@lib/platform';
+import { parseObjectId } from '@lib/platform/mongo';
 import { ObjectId } from 'mongodb';
 import { AuthorsService } from '../authors/authors.service';
 import { CommentsRepository } from './comments.repository';

@@ -5,7 +5,7 @@ import {
   MongoOutbox,
   type MongoEventTx,
   type OutboxEntry,
-} from '@lib/platform';
+} from '@lib/platform/mongo';
 import type { Db, ObjectId } from 'mongodb';
 import { POSTS, type LivePost, type PostDocument } from './posts.entity';
 

@@ -1,12 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  DomainError,
-  MongoOutbox,
-  Page,
-  PageQueryDto,
-  parseObjectId,
-  type AuthUser,
-} from '@lib/platform';
+import { DomainError, Page, PageQueryDto, type AuthUser } from '@lib/platform';
+import { MongoOutbox, parseObjectId } from '@lib/platform/mongo';
 import { ObjectId } from 'mongodb';
 import type { AuthorView } from '../authors/authors.entity';
 import { AuthorsService } from '../authors/authors.service';

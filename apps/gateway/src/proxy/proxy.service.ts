@@ -10,7 +10,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG, HealthRegistry, JwtVerifier } from '@lib/platform';
 import type { GatewayConfig } from '../config';
-import { ConsulWatcher } from '@lib/platform';
+import { ConsulWatcher } from '@lib/platform/discovery';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
 import { EdgeAuth } from '../edge/edge-auth';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';

@@ -6,7 +6,7 @@ import {
   type ApplyOutcome,
   type MongoEventTx,
   type OutboxEntry,
-} from '@lib/platform';
+} from '@lib/platform/mongo';
 import type { Db, Filter, ObjectId } from 'mongodb';
 import { ARTICLES, type ArticleDocument, type ArticleStatus } from './articles.entity';
 

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@lib/contracts';
-import { DomainError, type AuthUser, type MongoEventTx, type MongoOutbox } from '@lib/platform';
+import { DomainError, type AuthUser } from '@lib/platform';
+import type { MongoEventTx, MongoOutbox } from '@lib/platform/mongo';
 import { ObjectId } from 'mongodb';
 import type { ArticleDocument } from './articles.entity';
 import type { ArticlesRepository } from './articles.repository';

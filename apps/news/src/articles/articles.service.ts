@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
+import { DomainError, Page, type AuthUser } from '@lib/platform';
 import {
-  DomainError,
   MongoOutbox,
-  Page,
   parseObjectId,
-  type AuthUser,
   type MongoEventTx,
   type OutboxEntry,
-} from '@lib/platform';
+} from '@lib/platform/mongo';
 import { ObjectId } from 'mongodb';
 import type {
   ArticleResponse,

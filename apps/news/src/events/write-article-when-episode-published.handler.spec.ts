@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@lib/contracts';
-import type { MongoEventTx } from '@lib/platform';
+import type { MongoEventTx } from '@lib/platform/mongo';
 import type { ArticlesService } from '../articles/articles.service';
 import { WriteArticleWhenEpisodePublishedHandler } from './write-article-when-episode-published.handler';
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
-import { OnEvent, type MongoEventTx } from '@lib/platform';
+import { OnEvent } from '@lib/platform/events';
+import type { MongoEventTx } from '@lib/platform/mongo';
 import { ArticlesService } from '../articles/articles.service';
 
 /**

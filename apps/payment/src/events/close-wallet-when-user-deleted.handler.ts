@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
-import { OnEvent, OutboxPublisher } from '@lib/platform';
+import { OnEvent } from '@lib/platform/events';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import type { EntityManager } from 'typeorm';
 import { LedgerRepository } from '../wallets/ledger.repository';
 

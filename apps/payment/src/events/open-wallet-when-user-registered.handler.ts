@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
-import { APP_CONFIG, OnEvent, OutboxPublisher } from '@lib/platform';
+import { APP_CONFIG } from '@lib/platform';
+import { OnEvent } from '@lib/platform/events';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import { PurchaseSettlementService } from '../purchases/purchase-settlement.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
-import { OnEvent } from '@lib/platform';
+import { OnEvent } from '@lib/platform/events';
 import type { EntityManager } from 'typeorm';
 import { PurchaseSettlementService } from '../purchases/purchase-settlement.service';
 

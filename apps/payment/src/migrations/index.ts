@@ -1,4 +1,4 @@
-import { EVENTS_MIGRATIONS } from '@lib/platform';
+import { EVENTS_MIGRATIONS } from '@lib/platform/postgres';
 import { PaymentSchema1764000000000 } from './1764000000000-payment-schema';
 import { PurchaseRefunds1764000000003 } from './1764000000003-purchase-refunds';
 

@@ -1,5 +1,5 @@
 import type { EventType } from '@lib/contracts';
-import type { OutboxPublisher } from '@lib/platform';
+import type { OutboxPublisher } from '@lib/platform/postgres';
 import type { EntityManager } from 'typeorm';
 import type { LedgerRepository, Posting, WalletRow } from '../wallets/ledger.repository';
 import { PurchaseSettlementService } from './purchase-settlement.service';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PurchaseExpiredV1, PurchaseRequestedV1 } from '@lib/contracts';
-import { APP_CONFIG, OutboxPublisher } from '@lib/platform';
+import { APP_CONFIG } from '@lib/platform';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import { LedgerRepository, type WalletRow } from '../wallets/ledger.repository';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, DomainError, OutboxPublisher, requestHash } from '@lib/platform';
+import { APP_CONFIG, DomainError, requestHash } from '@lib/platform';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
 import { LedgerRepository } from '../wallets/ledger.repository';

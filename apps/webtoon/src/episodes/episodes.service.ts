@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DomainError, OutboxPublisher, type AuthUser } from '@lib/platform';
+import { DomainError, type AuthUser } from '@lib/platform';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { cachedBody, ReadCache, type CachedBody } from '../common/read-cache';
 import { EntitlementsRepository } from '../purchases/entitlements.repository';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
-import { OnEvent } from '@lib/platform';
+import { OnEvent } from '@lib/platform/events';
 import type { EntityManager } from 'typeorm';
 import { EntitlementsRepository } from '../purchases/entitlements.repository';
 import { PurchaseMetrics } from '../purchases/purchase.metrics';

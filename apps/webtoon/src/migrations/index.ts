@@ -1,4 +1,4 @@
-import { EVENTS_MIGRATIONS } from '@lib/platform';
+import { EVENTS_MIGRATIONS } from '@lib/platform/postgres';
 import { WebtoonSchema1764000000001 } from './1764000000001-webtoon-schema';
 import { PurchaseDeadlines1764000000002 } from './1764000000002-purchase-deadlines';
 

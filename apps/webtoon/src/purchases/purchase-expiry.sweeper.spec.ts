@@ -1,5 +1,5 @@
 import type { EventType } from '@lib/contracts';
-import type { OutboxPublisher } from '@lib/platform';
+import type { OutboxPublisher } from '@lib/platform/postgres';
 import { Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';

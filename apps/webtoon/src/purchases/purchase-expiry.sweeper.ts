@@ -5,7 +5,8 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { APP_CONFIG, OutboxPublisher, PeriodicTask } from '@lib/platform';
+import { APP_CONFIG, PeriodicTask } from '@lib/platform';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
 import { PurchaseMetrics } from './purchase.metrics';

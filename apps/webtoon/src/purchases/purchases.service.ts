@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, DomainError, OutboxPublisher, type AuthUser } from '@lib/platform';
+import { APP_CONFIG, DomainError, type AuthUser } from '@lib/platform';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { AppConfig } from '../config';
 import { EpisodesService } from '../episodes/episodes.service';

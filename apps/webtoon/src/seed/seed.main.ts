@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { migrateWithLock, OutboxPublisher, type EventsModuleOptions } from '@lib/platform';
+import type { EventsModuleOptions } from '@lib/platform/events';
+import { migrateWithLock, OutboxPublisher } from '@lib/platform/postgres';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { EpisodesRepository } from '../episodes/episodes.repository';

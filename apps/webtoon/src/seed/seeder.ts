@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, OutboxPublisher } from '@lib/platform';
+import { APP_CONFIG } from '@lib/platform';
+import { OutboxPublisher } from '@lib/platform/postgres';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import { EpisodesRepository } from '../episodes/episodes.repository';

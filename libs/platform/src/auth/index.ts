@@ -6,4 +6,3 @@ export * from './auth.module';
 export * from './public.decorator';
 export * from './roles.decorator';
 export * from './current-user.decorator';
-export * from './test-token-issuer';

@@ -8,7 +8,7 @@ import { AuthModule } from './auth.module';
 import { CurrentUser } from './current-user.decorator';
 import { Public } from './public.decorator';
 import { Roles } from './roles.decorator';
-import { TestTokenIssuer } from './test-token-issuer';
+import { TestTokenIssuer } from '../testing/test-token-issuer';
 
 @Controller('things')
 class ThingsController {

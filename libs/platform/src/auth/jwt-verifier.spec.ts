@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { base64url, exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet } from 'jose';
 import { InvalidTokenError, JwtVerifier, KeysUnavailableError } from './jwt-verifier';
-import { TestTokenIssuer } from './test-token-issuer';
+import { TestTokenIssuer } from '../testing/test-token-issuer';
 
 /** A real JWKS endpoint whose key set a test can swap, counting how often it is fetched. */
 class JwksServer {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from '@lib/contracts';
 import {
@@ -123,15 +123,18 @@ export async function createPlatformApp<C extends BaseConfig>(
   adminServers.set(app, createAdminServer(fastify));
 
   await app.init();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.name)
-      .setVersion(config.SERVICE_VERSION)
-      .addBearerAuth()
-      .build(),
-  );
+  // Built on the first request, not at start: it is asked for rarely (the gateway's /docs) and
+  // building it costs start-up time and memory that an idle instance would carry for nothing.
+  let document: OpenAPIObject | undefined;
   fastify.get('/openapi.json', (_request, reply) => {
+    document ??= SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(options.name)
+        .setVersion(config.SERVICE_VERSION)
+        .addBearerAuth()
+        .build(),
+    );
     void reply.send(document);
   });
   await fastify.ready();

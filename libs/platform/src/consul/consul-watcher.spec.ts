@@ -121,8 +121,8 @@ describe('ConsulWatcher', () => {
     await consul.parked();
     consul.publish([entry('news-4', 3007)], 2);
     expect((await nextUpdate(2)).map((i) => i.id)).toEqual(['news-4']);
-    await new Promise((r) => setTimeout(r, 20));
     // One non-blocking read from scratch, then blocking again on the new index.
+    await consul.parked();
     expect(consul.queries.slice(2)).toEqual([
       expect.stringContaining('index=0'),
       expect.stringContaining('index=2'),

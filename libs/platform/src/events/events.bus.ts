@@ -19,12 +19,7 @@ import { MongoOutboxRelay } from './mongo/mongo-relay';
 import { ON_EVENT_METADATA } from './on-event.decorator';
 import { OutboxSignal } from './outbox-signal';
 import { PostgresOutboxRelay } from './postgres/postgres-relay';
-import {
-  MongoUnitOfWork,
-  PostgresUnitOfWork,
-  type BoundHandler,
-  type UnitOfWork,
-} from './units-of-work';
+import { PostgresUnitOfWork, type BoundHandler, type UnitOfWork } from './units-of-work';
 
 /**
  * Wires the bus at start — topics, relay, consumer, metrics, readiness — and takes it down in
@@ -105,7 +100,7 @@ export class EventBus implements OnApplicationBootstrap, OnModuleDestroy {
         this.connection,
         group,
         handlers,
-        this.unitOfWork(group),
+        await this.unitOfWork(group),
         retryPolicy(options.retry),
         this.metrics,
         this.topics,
@@ -123,11 +118,12 @@ export class EventBus implements OnApplicationBootstrap, OnModuleDestroy {
     await this.connection.disconnect();
   }
 
-  private unitOfWork(group: string): UnitOfWork {
+  private async unitOfWork(group: string): Promise<UnitOfWork> {
     const store = this.options.store;
-    return store.kind === 'postgres'
-      ? new PostgresUnitOfWork(store.dataSource, group)
-      : new MongoUnitOfWork(store.db, group, () => this.signal.wake());
+    if (store.kind === 'postgres') return new PostgresUnitOfWork(store.dataSource, group);
+    // Loaded here, not above, so that a PostgreSQL app never loads the MongoDB driver.
+    const { MongoUnitOfWork } = await import('./mongo/mongo-unit-of-work');
+    return new MongoUnitOfWork(store.db, group, () => this.signal.wake());
   }
 
   /** The @OnEvent methods of every provider, bound to their instances, by event type. */

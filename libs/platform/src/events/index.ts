@@ -1,3 +1,5 @@
+// Entry point `@lib/platform/events`: the event bus (Kafka). The store-specific outboxes come
+// from `@lib/platform/postgres` and `@lib/platform/mongo`.
 export { EventsModule } from './events.module';
 export { kafkaBrokersEnv } from './events.config';
 export type {
@@ -9,10 +11,6 @@ export type {
 } from './events.options';
 export { OnEvent, type EventHandler } from './on-event.decorator';
 export type { PublishOptions } from './envelope.factory';
-export { OutboxPublisher } from './postgres/outbox-publisher';
-export { EventsSchema1700000000000, EVENTS_MIGRATIONS } from './postgres/schema';
-export { MongoOutbox, type OutboxEntry } from './mongo/mongo-outbox';
-export { MongoEventTx, type ApplyOutcome } from './mongo/mongo-event-tx';
 export type { DeadLetter } from './kafka/dead-letter';
 export { replayDeadLetters, type ReplayOptions, type ReplayResult } from './replay';
 export { TransientError } from './kafka/failure';

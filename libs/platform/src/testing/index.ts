@@ -3,4 +3,4 @@
 export * from './jwks-server';
 export * from './kafka-probe';
 export * from './test-envelope';
-export { TestTokenIssuer } from '../auth/test-token-issuer';
+export { TestTokenIssuer } from './test-token-issuer';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TestTokenIssuer } from '../auth/test-token-issuer';
+import { TestTokenIssuer } from './test-token-issuer';
 
 /**
  * The auth service as an app under test sees it: a real JWKS endpoint over HTTP with the

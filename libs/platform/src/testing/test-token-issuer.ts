@@ -8,7 +8,7 @@ import {
   type JSONWebKeySet,
   type JWTVerifyGetKey,
 } from 'jose';
-import { ACCESS_TOKEN_TYPE } from './auth-user';
+import { ACCESS_TOKEN_TYPE } from '../auth/auth-user';
 
 export interface TestTokenOptions {
   roles?: Role[];
