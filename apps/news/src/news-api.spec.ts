@@ -1,12 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  AuthModule,
-  baseConfigSchema,
-  createPlatformApp,
-  MongoOutbox,
-  TestTokenIssuer,
-} from '@lib/platform';
+import { AuthModule, baseConfigSchema, createPlatformApp } from '@lib/platform';
+import { MongoOutbox } from '@lib/platform/mongo';
+import { TestTokenIssuer } from '@lib/platform/testing';
 import { ObjectId } from 'mongodb';
 import request from 'supertest';
 import { ArticlesController } from './articles/articles.controller';

@@ -7,8 +7,8 @@ import {
   createPlatformApp,
   DomainError,
   PageQueryDto,
-  TestTokenIssuer,
 } from '@lib/platform';
+import { TestTokenIssuer } from '@lib/platform/testing';
 import request from 'supertest';
 import { TopUpsController } from './top-ups/top-ups.controller';
 import type { TopUpRequest } from './top-ups/top-ups.dto';

@@ -6,8 +6,8 @@ import {
   baseConfigSchema,
   createPlatformApp,
   DomainError,
-  TestTokenIssuer,
 } from '@lib/platform';
+import { TestTokenIssuer } from '@lib/platform/testing';
 import request from 'supertest';
 import { CacheHitHook } from './common/cache-hit.hook';
 import { cachedBody, ReadCache } from './common/read-cache';

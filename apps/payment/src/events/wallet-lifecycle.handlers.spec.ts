@@ -1,5 +1,5 @@
 import type { EventEnvelope, EventType } from '@lib/contracts';
-import type { OutboxPublisher } from '@lib/platform';
+import type { OutboxPublisher } from '@lib/platform/postgres';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import type { PurchaseSettlementService } from '../purchases/purchase-settlement.service';

@@ -1,5 +1,6 @@
 import type { EventType } from '@lib/contracts';
-import { DomainError, type OutboxPublisher } from '@lib/platform';
+import { DomainError } from '@lib/platform';
+import { type OutboxPublisher } from '@lib/platform/postgres';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import type { LedgerRepository, Posting, WalletRow } from '../wallets/ledger.repository';

@@ -6,7 +6,8 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { APP_CONFIG, ConsulWatcher, HealthRegistry } from '@lib/platform';
+import { APP_CONFIG, HealthRegistry } from '@lib/platform';
+import { ConsulWatcher } from '@lib/platform/discovery';
 import type { AppConfig } from '../config';
 import { AuthClient } from './auth-client';
 import { SessionController } from './session.controller';

@@ -1,5 +1,6 @@
 import type { EventType } from '@lib/contracts';
-import { DomainError, type AuthUser, type OutboxPublisher } from '@lib/platform';
+import { DomainError, type AuthUser } from '@lib/platform';
+import { type OutboxPublisher } from '@lib/platform/postgres';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { cachedBody } from '../common/read-cache';
 import type { AppConfig } from '../config';
