@@ -193,9 +193,15 @@ export async function composeUp(
     '--remove-orphans',
     ...scale,
   ]);
-  const services = Object.keys(
-    (parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as { services: object }).services,
-  ).filter((s) => opts.official || s !== 'grafana');
+  const defined = (
+    parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as {
+      services: Record<string, { profiles?: string[] }>;
+    }
+  ).services;
+  // A service in a profile (the load generator) is not started by a plain `up`.
+  const services = Object.keys(defined).filter(
+    (s) => !defined[s].profiles?.length && (opts.official || s !== 'grafana'),
+  );
   const expected =
     services.length + Object.values(opts.scale ?? {}).reduce((sum, n) => sum + n - 1, 0);
   return waitHealthy(project, expected, progress);
