@@ -103,10 +103,6 @@ describe('hostile input through the gateway', () => {
     authDb.query(`DELETE FROM login_throttle WHERE key = 'ip:127.0.0.1'`);
 
   beforeAll(async () => {
-    const authUrl = new URL(process.env.POSTGRES_ADMIN_URL!);
-    authUrl.pathname = '/auth';
-    authDb = await new DataSource({ type: 'postgres', url: authUrl.toString() }).initialize();
-    await forgetLoopbackThrottle();
     buildApps(
       specs.map((s) => s.name),
       true,
@@ -117,6 +113,11 @@ describe('hostile input through the gateway', () => {
       );
     }
     await waitUntilReady(apps, process.env.CONSUL_URL!, 120_000, logDir);
+    // auth's database of this run (its tables exist once auth started), as the admin user.
+    const authUrl = new URL(process.env.POSTGRES_ADMIN_URL!);
+    authUrl.pathname = new URL(process.env.AUTH_DATABASE_URL!).pathname;
+    authDb = await new DataSource({ type: 'postgres', url: authUrl.toString() }).initialize();
+    await forgetLoopbackThrottle();
     const user = { email: `hostile-${run}@example.com`, password: `Pw-${randomUUID()}` };
     const signup = await send('POST', '/api/auth/signup', {
       body: JSON.stringify({ ...user, displayName: 'Hostile Tester' }),
@@ -132,8 +133,10 @@ describe('hostile input through the gateway', () => {
 
   afterAll(async () => {
     await stopApps(apps);
-    await forgetLoopbackThrottle();
-    await authDb.destroy();
+    if (authDb) {
+      await forgetLoopbackThrottle();
+      await authDb.destroy();
+    }
   });
 
   it.each([

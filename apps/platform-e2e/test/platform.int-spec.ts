@@ -227,6 +227,14 @@ describe('the platform through its gateway', () => {
 
   it('shuts every app down gracefully on SIGTERM', async () => {
     const codes = await stopApps(apps);
-    expect(codes).toEqual({ auth: 0, webtoon: 0, payment: 0, news: 0, blog: 0, gateway: 0 });
+    expect(codes).toEqual({
+      auth: 0,
+      webtoon: 0,
+      payment: 0,
+      news: 0,
+      blog: 0,
+      web: 0,
+      gateway: 0,
+    });
   });
 });

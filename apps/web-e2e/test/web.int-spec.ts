@@ -42,7 +42,10 @@ describeWithBrowser('the web front-end in a browser', () => {
     const ports: Record<string, number> = {};
     for (const name of NAMES) ports[name] = await freePort();
     gateway = `http://127.0.0.1:${ports.gateway}`;
-    const specs = appSpecs((name) => ports[name]).filter((spec) => NAMES.includes(spec.name));
+    // Admin ports are not in the map: each falls back to its app's port + 1000.
+    const specs = appSpecs((name, fallback) => ports[name] ?? fallback).filter((spec) =>
+      NAMES.includes(spec.name),
+    );
     buildApps(NAMES, true);
     for (const spec of specs) apps.push(startApp(spec, {}, logDir));
     // Generous: five Node apps starting at once on a busy two-core machine take minutes.
