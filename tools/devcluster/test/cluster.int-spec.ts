@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Progress } from '@tools/devstack';
 import { down, ensureCluster, kubectl, loadImages, status, type ClusterEnv } from '../src';
 import { ensureLocalImages } from '../src/build';
@@ -204,7 +204,17 @@ if (reason && !mustRun) {
       await timed('down', () => down({ quiet: true }));
       // Docker's chains and rules (and anyone else's) are untouched
       expect(others()).toEqual(foreignRules);
-      for (const s of running) expect(existsSync(`/proc/${s.pid}`)).toBe(false);
+      // Gone, or a zombie: dead and waiting for its parent (this test process, when an earlier
+      // test of the run started the cluster) to reap it.
+      const gone = (pid: number) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+        } catch {
+          return !existsSync(`/proc/${pid}`);
+        }
+      };
+      for (const s of running) expect({ [s.name]: gone(s.pid!) }).toEqual({ [s.name]: true });
       expect((await status()).every((s) => s.state === 'stopped')).toBe(true);
       expect(findLeftovers(loadConfig())).toEqual({
         shims: [],
