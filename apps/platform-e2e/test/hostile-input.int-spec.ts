@@ -164,11 +164,15 @@ describe('hostile input through the gateway', () => {
     ['a NUL in a search', '/api/webtoons?q=%00', 'REQUEST.INVALID_STRING'],
     ['a NUL in a path id', '/api/news/abc%00', 'REQUEST.INVALID_STRING'],
     ['year 0', '/api/webtoons/ranking?date=0000-01-01', 'VALIDATION.FAILED'],
-    ['an episode number in hex', `/api/webtoons/${randomUUID()}/episodes/0x1`, 'VALIDATION.FAILED'],
+    [
+      'an episode number in hex',
+      `/api/webtoons/${randomUUID()}/episodes/0x1`,
+      'VALIDATION.INVALID_EPISODE_NO',
+    ],
     [
       'an episode number with an exponent',
       `/api/webtoons/${randomUUID()}/episodes/1e3`,
-      'VALIDATION.FAILED',
+      'VALIDATION.INVALID_EPISODE_NO',
     ],
   ])('answers %s with 400', async (_case, path, code) => {
     expectErrorBody(await send('GET', path), 400, code);
