@@ -69,6 +69,17 @@ describe('rolloutProgress', () => {
       status: { conditions: [{ type, status: 'True', reason: 'BackoffLimitExceeded' }] },
     });
     expect(rolloutProgress(job('Complete'))).toEqual({ state: 'done' });
+    expect(
+      rolloutProgress({ kind: 'Job', metadata: { name: 'load-generator' }, status: {} }),
+    ).toMatchObject({ state: 'waiting' });
+    expect(
+      rolloutProgress({
+        kind: 'Job',
+        metadata: { name: 'load-generator' },
+        spec: { suspend: true },
+        status: {},
+      }),
+    ).toEqual({ state: 'done' });
     expect(rolloutProgress(job('Failed'))).toEqual({
       state: 'failed',
       why: 'job failed: BackoffLimitExceeded',

@@ -2,7 +2,7 @@
 export interface WorkloadJson {
   kind: string;
   metadata: { name: string; generation?: number; annotations?: Record<string, string> };
-  spec?: { replicas?: number };
+  spec?: { replicas?: number; suspend?: boolean };
   status?: {
     observedGeneration?: number;
     replicas?: number;
@@ -37,7 +37,7 @@ export type Progress =
  * Whether a workload finished rolling out. A Deployment is done when the controller has seen
  * the latest spec and every replica is updated and available with no old one left; failed
  * when it passed its progress deadline. A StatefulSet is done when all replicas are ready at
- * the update revision; a Job when it completed.
+ * the update revision; a Job when it completed (or is suspended: nothing to wait for).
  */
 export function rolloutProgress(w: WorkloadJson): Progress {
   const s = w.status ?? {};
@@ -72,6 +72,8 @@ export function rolloutProgress(w: WorkloadJson): Progress {
       return { state: 'done' };
     }
     case 'Job': {
+      // A suspended Job (the demo's load generator) runs only when someone resumes it.
+      if (w.spec?.suspend) return { state: 'done' };
       if (cond('Failed')?.status === 'True')
         return { state: 'failed', why: `job failed: ${cond('Failed')?.reason ?? ''}`.trim() };
       if (cond('Complete')?.status === 'True') return { state: 'done' };
