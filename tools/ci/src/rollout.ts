@@ -84,13 +84,16 @@ export function rolloutProgress(w: WorkloadJson): Progress {
   }
 }
 
-/** Reasons a container can never start by waiting longer: the image is not there or not valid. */
+/**
+ * Reasons a container can never start by waiting longer: the image is not there or not valid.
+ * Not CreateContainerConfigError: a Secret the pod needs may still be on its way (the
+ * secret-generator Job of the same apply writes them); the timeout names it if it stays.
+ */
 const HOPELESS = new Set([
   'ErrImageNeverPull',
   'ErrImagePull',
   'ImagePullBackOff',
   'InvalidImageName',
-  'CreateContainerConfigError',
 ]);
 
 /** A pod's container that cannot start however long one waits, as one line, or undefined. */
