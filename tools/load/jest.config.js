@@ -1,3 +1,3 @@
 const { projectConfig } = require('../../jest.preset');
 
-module.exports = projectConfig('tools/load', { integration: false });
+module.exports = projectConfig('tools/load');

@@ -8,7 +8,7 @@ import { reportMarkdown, sampleLine, summary, timelineSvg } from './scale-report
 /** The demo's load: measured to take webtoon well past its target on two busy cores. */
 export const DEMO_LOAD: LoadShape = { rate: 200, rampUpS: 15, holdS: 150, rampDownS: 5 };
 
-const USAGE = `usage: npm run demo:scale -- [options]   (needs root: the dev cluster)
+const USAGE = `usage: npm run demo:scale:cluster -- [options]   (needs root: the dev cluster)
   --rate <n>        requests per second of the load generator (default ${DEMO_LOAD.rate})
   --ramp-up <s>     (default ${DEMO_LOAD.rampUpS})   --hold <s> (default ${DEMO_LOAD.holdS})   --ramp-down <s> (default ${DEMO_LOAD.rampDownS})
   --no-deploy       use the platform as it runs (default: npm run cluster:deploy first)
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: Error) => {
-    console.error(`demo:scale: ${err.message}`);
+    console.error(`demo:scale:cluster: ${err.message}`);
     process.exit(1);
   },
 );

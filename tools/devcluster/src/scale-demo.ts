@@ -96,7 +96,7 @@ interface Hpa {
   };
 }
 
-interface Progress {
+export interface LoadProgress {
   t: number;
   rps: number;
   errors: number;
@@ -113,13 +113,13 @@ export function cpuMilli(quantity: string): number {
 }
 
 /** The load generator's `--progress=json` lines and its final `result` line. */
-export function parseLoadLog(log: string): { progress: Progress[]; result?: LoadFigures } {
-  const progress: Progress[] = [];
+export function parseLoadLog(log: string): { progress: LoadProgress[]; result?: LoadFigures } {
+  const progress: LoadProgress[] = [];
   let result: LoadFigures | undefined;
   for (const line of log.split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
-      const parsed = JSON.parse(line) as { progress?: Progress; result?: LoadFigures };
+      const parsed = JSON.parse(line) as { progress?: LoadProgress; result?: LoadFigures };
       if (parsed.progress) progress.push(parsed.progress);
       if (parsed.result) result = parsed.result;
     } catch {
@@ -130,7 +130,10 @@ export function parseLoadLog(log: string): { progress: Progress[]; result?: Load
 }
 
 /** The last `n` seconds of progress: mean rate, worst p95, errors. */
-export function recentLoad(progress: Progress[], n = 5): Pick<Sample, 'rps' | 'p95Ms' | 'errors'> {
+export function recentLoad(
+  progress: LoadProgress[],
+  n = 5,
+): Pick<Sample, 'rps' | 'p95Ms' | 'errors'> {
   const last = progress.slice(-n);
   if (last.length === 0) return {};
   return {
@@ -140,10 +143,10 @@ export function recentLoad(progress: Progress[], n = 5): Pick<Sample, 'rps' | 'p
   };
 }
 
-const json = async <T>(args: string[]): Promise<T> =>
+export const json = async <T>(args: string[]): Promise<T> =>
   JSON.parse(await kubectl(['-n', NS, ...args, '-o', 'json'])) as T;
 
-async function deployments(): Promise<Pick<Sample, 'replicas' | 'ready'>> {
+export async function deployments(): Promise<Pick<Sample, 'replicas' | 'ready'>> {
   const list = await json<DeploymentList>(['get', 'deployments']);
   const replicas: Record<string, number> = {};
   const ready: Record<string, number> = {};
@@ -172,7 +175,7 @@ async function webtoonCpu(): Promise<number | undefined> {
 const hpaUtilization = (hpa: Hpa): number | undefined =>
   hpa.status.currentMetrics?.[0]?.resource?.current.averageUtilization;
 
-async function jobState(): Promise<'running' | 'done'> {
+export async function jobState(): Promise<'running' | 'done'> {
   const job = await json<{ status: { completionTime?: string; failed?: number } }>([
     'get',
     'job',
@@ -181,13 +184,13 @@ async function jobState(): Promise<'running' | 'done'> {
   return job.status.completionTime || (job.status.failed ?? 0) > 0 ? 'done' : 'running';
 }
 
-const jobLog = () => kubectl(['-n', NS, 'logs', `job/${LOAD_JOB}`]).catch(() => '');
+export const jobLog = () => kubectl(['-n', NS, 'logs', `job/${LOAD_JOB}`]).catch(() => '');
 
 /**
  * The load generator Job of the local overlay, un-suspended, with this run's load shape and
  * progress as JSON lines. Created anew: a Job's pod template cannot change.
  */
-async function startLoadJob(load: LoadShape, tag: string): Promise<void> {
+export async function startLoadJob(load: LoadShape, tag: string): Promise<void> {
   const env = readClusterEnv();
   const doc = parseAllDocuments(renderLocalOverlay(env.KUBECTL, tag))
     .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string } })

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatTable } from '@tools/devstack';
 import { runLoad, type LoadMode } from './runner';
-import { readerScenario, type Catalogue } from './scenario';
+import { client, discover, LOAD_TEST_HEADER, signUpReaders } from './catalogue';
+import { readerScenario } from './scenario';
 import type { Figures } from './stats';
 
 const USAGE = `usage: npm run load -- --url <gateway URL> (--rate <req/s> | --connections <n>) [options]
@@ -21,67 +21,6 @@ const USAGE = `usage: npm run load -- --url <gateway URL> (--rate <req/s> | --co
 env LOAD_TEST_KEY        the gateway's load-test key (GATEWAY_LOAD_TEST_KEY), sent with every
                          request so the load counts against the load-test bucket, not the
                          per-IP limits (docs/scaling.md); never printed`;
-
-type Call = (
-  path: string,
-  init?: { method?: string; body?: unknown },
-) => Promise<Record<string, unknown>>;
-
-/** The header the gateway's rate limiter recognises (apps/gateway, rate-limiter.ts). */
-const LOAD_TEST_HEADER = 'x-load-test-key';
-
-function client(url: string, headers: Record<string, string>): Call {
-  return async (path, init = {}) => {
-    const res = await fetch(`${url}${path}`, {
-      method: init.method ?? 'GET',
-      headers:
-        init.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok)
-      throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>;
-  };
-}
-
-/** What there is to read and buy, from the platform's own API. */
-async function discover(call: Call): Promise<Catalogue> {
-  const first = await call('/api/webtoons?limit=50');
-  const items = first.items as { id: string; genres: string[] }[];
-  const series: Catalogue['series'] = [];
-  for (const s of items) {
-    const episodes = (await call(`/api/webtoons/${s.id}/episodes?limit=100`)).items as {
-      no: number;
-      priceCoins: number;
-    }[];
-    series.push({
-      id: s.id,
-      free: episodes.filter((e) => e.priceCoins === 0).map((e) => e.no),
-      paid: episodes.filter((e) => e.priceCoins > 0).map((e) => e.no),
-    });
-  }
-  return {
-    series,
-    pages: Math.max(1, Math.ceil(Number(first.total) / 20)),
-    genres: [...new Set(items.flatMap((s) => s.genres))],
-  };
-}
-
-async function signUpReaders(call: Call, n: number): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const email = `load-${randomUUID().slice(0, 8)}@example.com`;
-    const password = `Load-${randomUUID()}`;
-    await call('/api/auth/signup', {
-      method: 'POST',
-      body: { email, password, displayName: 'Load reader' },
-    });
-    const login = await call('/api/auth/login', { method: 'POST', body: { email, password } });
-    tokens.push(login.accessToken as string);
-  }
-  return tokens;
-}
 
 function report(f: Figures): string {
   const ms = (v: number) => v.toFixed(1);

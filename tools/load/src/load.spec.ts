@@ -143,4 +143,32 @@ describe('runLoad', () => {
     expect(f.errors).toBe(0);
     expect(new Set(keys)).toEqual(new Set(['the-key']));
   });
+
+  it('stops at the signal and records into the stats it is given, cut into spans', async () => {
+    seen.length = 0;
+    const stats = new LoadStats();
+    const abort = new AbortController();
+    const scenario = {
+      next: (): Step => ({ endpoint: 'GET /ok', method: 'GET', path: '/ok', expect: [200] }),
+    };
+    setTimeout(() => abort.abort(), 600);
+    const started = Date.now();
+    const f = await runLoad({
+      url,
+      mode: { kind: 'open', rate: 50 },
+      stages: { rampUpS: 0, holdS: 60, rampDownS: 0 },
+      scenario,
+      signal: abort.signal,
+      stats,
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(f.requests).toBe(seen.length);
+    expect(f.requests).toBeGreaterThan(10);
+    expect(f.requests).toBeLessThan(60);
+    const span = stats.takeSpan();
+    expect(span.requests).toBe(f.requests);
+    expect(span.errors).toBe(0);
+    expect(span.p99Ms).toBeGreaterThan(0);
+    expect(stats.takeSpan().requests).toBe(0);
+  });
 });

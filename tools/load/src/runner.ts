@@ -20,6 +20,10 @@ export interface LoadOptions {
    * (`client-saturated`) instead of queued, so a saturated client never slows the schedule.
    */
   maxInFlight?: number;
+  /** Ends the load early: no new request is sent after it fires; those in flight finish. */
+  signal?: AbortSignal;
+  /** Where the figures are recorded; a caller that cuts the run into spans passes its own. */
+  stats?: LoadStats;
   /** Called about once a second with what happened in that second. */
   onProgress?: (p: Progress) => void;
 }
@@ -50,7 +54,7 @@ export async function runLoad(opts: LoadOptions): Promise<Figures> {
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-  const stats = new LoadStats();
+  const stats = opts.stats ?? new LoadStats();
   const start = performance.now();
   const elapsed = () => (performance.now() - start) / 1000;
   let inFlight = 0;
@@ -108,7 +112,7 @@ export async function runLoad(opts: LoadOptions): Promise<Figures> {
     if (opts.mode.kind === 'open') {
       const schedule = arrivals(opts.stages, opts.mode.rate);
       let next = 0;
-      while (next < schedule.length) {
+      while (next < schedule.length && !opts.signal?.aborted) {
         const now = elapsed();
         while (next < schedule.length && schedule[next] <= now) {
           const step = opts.scenario.next();
@@ -122,7 +126,7 @@ export async function runLoad(opts: LoadOptions): Promise<Figures> {
       const total = totalSeconds(opts.stages);
       const { connections: n } = opts.mode;
       const worker = async (i: number) => {
-        for (let t = elapsed(); t < total; t = elapsed()) {
+        for (let t = elapsed(); t < total && !opts.signal?.aborted; t = elapsed()) {
           // Worker i works while the ramp says at least i + 1 connections should.
           if (i < Math.ceil(n * levelAt(opts.stages, t))) await send(opts.scenario.next());
           else await sleep(50);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 
 export interface EndpointFigures {
@@ -22,6 +23,15 @@ export interface Figures {
   endpoints: Record<string, EndpointFigures>;
 }
 
+export interface SpanFigures {
+  seconds: number;
+  requests: number;
+  errors: number;
+  servedRps: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
 const histogram = () =>
   hdr.build({
     lowestDiscernibleValue: 1,
@@ -41,6 +51,7 @@ export class LoadStats {
     { h: hdr.Histogram; errors: number; statuses: Record<string, number> }
   >();
   private window = { requests: 0, errors: 0, h: histogram() };
+  private span = { requests: 0, errors: 0, h: histogram(), startedAt: performance.now() };
 
   record(endpoint: string, micros: number, status: number | string, ok: boolean): void {
     let e = this.byEndpoint.get(endpoint);
@@ -52,6 +63,9 @@ export class LoadStats {
     e.h.recordValue(us);
     this.all.recordValue(us);
     this.window.h.recordValue(us);
+    this.span.h.recordValue(us);
+    this.span.requests++;
+    if (!ok) this.span.errors++;
     e.statuses[String(status)] = (e.statuses[String(status)] ?? 0) + 1;
     this.window.requests++;
     if (!ok) {
@@ -69,6 +83,24 @@ export class LoadStats {
       errors: w.errors,
       p95Ms: w.h.getValueAtPercentile(95) / 1000,
       p99Ms: w.h.getValueAtPercentile(99) / 1000,
+    };
+  }
+
+  /**
+   * What happened since the last call (or the start): a step of a demo. Served requests per
+   * second count only the answers the scenario expected.
+   */
+  takeSpan(): SpanFigures {
+    const s = this.span;
+    this.span = { requests: 0, errors: 0, h: histogram(), startedAt: performance.now() };
+    const seconds = (performance.now() - s.startedAt) / 1000;
+    return {
+      seconds,
+      requests: s.requests,
+      errors: s.errors,
+      servedRps: seconds > 0 ? (s.requests - s.errors) / seconds : 0,
+      p50Ms: s.h.getValueAtPercentile(50) / 1000,
+      p99Ms: s.h.getValueAtPercentile(99) / 1000,
     };
   }
 

@@ -27,6 +27,11 @@ export function registrationPayload(id: string, r: ServiceRegistration): Record<
       HTTP: `http://${r.address}:${r.adminPort}/health/ready`,
       Interval: r.checkInterval,
       Timeout: '2s',
+      // One slow answer is not an outage: an instance whose cores are busy (a neighbour
+      // starting, a burst) can miss a check, and when every instance misses it at once the
+      // gateway would have none to route to. Measured in a rollout under load (docs/scaling.md).
+      // A dead instance still leaves at once from the gateway's view: it refuses connections.
+      FailuresBeforeCritical: 3,
       // Consul's floor is one minute; graceful shutdown deregisters explicitly long before.
       DeregisterCriticalServiceAfter: '1m',
     },

@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { appSpecs, buildApps, root, startApp, stopApps, waitUntilReady } from '@tools/start';
+import type { RunningApp } from '@tools/start';
+import { OTHERS, runNativeDemo, shares, type NativeDemoResult } from '../src/native-demo';
+
+/**
+ * The native scaling demo on the real dev stack, shortened: its own copy of gateway, auth,
+ * webtoon and news (ports shifted by 40 so a running `npm start` and the end-to-end tests
+ * keep theirs), 20 req/s through the gateway, 3 s steps. The instances added are real
+ * processes registered in the real Consul; the gateway finds them by its blocking query.
+ */
+const env = (name: string, fallback: number) =>
+  Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
+const specs = appSpecs((name, fallback) => {
+  const admin = name.endsWith('_admin');
+  const app = admin ? name.slice(0, -'_admin'.length) : name;
+  const base = env(app, admin ? fallback - 1000 : fallback);
+  return (admin ? base + 1000 : base) + 40;
+}).filter((s) => ['auth', 'webtoon', 'news', 'gateway'].includes(s.name));
+const spec = (name: string) => specs.find((s) => s.name === name)!;
+const logDir = join(root, '.devstack', 'logs', 'native-scale-test');
+
+describe('the native scaling demo on the dev stack', () => {
+  const apps: RunningApp[] = [];
+  let result: NativeDemoResult;
+
+  beforeAll(async () => {
+    buildApps(
+      specs.map((s) => s.name),
+      true,
+    );
+    const stackEnv = Object.fromEntries(
+      Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    for (const s of specs) apps.push(startApp(s, stackEnv, logDir));
+    await waitUntilReady(apps, process.env.CONSUL_URL!, 120_000, logDir);
+    const webtoon = spec('webtoon');
+    const t0 = Date.now();
+    result = await runNativeDemo({
+      gatewayUrl: `http://127.0.0.1:${spec('gateway').port}`,
+      consulUrl: process.env.CONSUL_URL!,
+      env: stackEnv,
+      webtoon,
+      extraPorts: [
+        { port: webtoon.port + 10, adminPort: webtoon.adminPort + 10 },
+        { port: webtoon.port + 20, adminPort: webtoon.adminPort + 20 },
+      ],
+      rate: 20,
+      stepS: 3,
+      logDir,
+    });
+    process.stderr.write(`native demo ran ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  }, 240_000);
+
+  afterAll(async () => {
+    await stopApps(apps);
+  });
+
+  it('routes to instances 2 and 3 within a second of Consul listing them', () => {
+    const [, two, three] = result.steps;
+    expect(two.instances).toBe(2);
+    expect(three.instances).toBe(3);
+    expect(two.firstRequestMs).toBeLessThan(1_000);
+    expect(three.firstRequestMs).toBeLessThan(1_000);
+  });
+
+  it('spreads the load over every instance in each step', () => {
+    const counts = result.steps.map((s) => s.instances);
+    expect(counts).toEqual([1, 2, 3, 2, 1]);
+    for (const step of result.steps) {
+      const share = Object.values(shares(step.served));
+      expect(share).toHaveLength(step.instances);
+      // Round-robin: each instance near 1/n of the requests (a 3 s step at 20 req/s is ~60).
+      for (const s of share) expect(s).toBeGreaterThan(0.5 / step.instances);
+    }
+  });
+
+  it('serves the load in every step, removals included, without a failed request', () => {
+    for (const step of result.steps) {
+      expect(step.load.servedRps).toBeGreaterThan(result.rate * 0.8);
+      expect(step.load.errors).toBe(0);
+    }
+    expect(result.figures.errors).toBe(0);
+  });
+
+  it('leaves every other service at its instance count', () => {
+    const first = result.steps[0].others;
+    expect(Object.keys(first).sort()).toEqual([...OTHERS].sort());
+    expect(first.gateway).toBeGreaterThanOrEqual(1);
+    expect(first.auth).toBeGreaterThanOrEqual(1);
+    for (const step of result.steps) expect(step.others).toEqual(first);
+  });
+});
