@@ -6,7 +6,7 @@ import { kubectl } from './index';
 
 /** The Deployment the demo loads; every other one must keep its replica count. */
 export const SCALED = 'webtoon';
-const LOAD_JOB = 'load-generator';
+export const LOAD_JOB = 'load-generator';
 
 export interface LoadShape {
   /** Requests per second the load generator holds (open loop). */

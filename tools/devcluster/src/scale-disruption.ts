@@ -7,6 +7,7 @@ import {
   jobLog,
   jobState,
   json,
+  LOAD_JOB,
   parseLoadLog,
   SCALED,
   startLoadJob,
@@ -68,7 +69,10 @@ export class LoadClock {
 }
 
 export interface DisruptionOptions {
-  /** Requests per second (open loop), and how long the load holds after a 5 s ramp. */
+  /**
+   * Requests per second (open loop), and the longest the load may hold after its 5 s ramp:
+   * it is stopped a few seconds after the pod loss has settled.
+   */
   rate: number;
   holdS: number;
   deploy?: boolean;
@@ -88,11 +92,16 @@ export interface DisruptionResult {
   deletedPod: string;
   podDeletedS: number;
   podReplacedS: number;
+  /** When the load generator was told to stop. */
+  stoppedS: number;
   windows: WindowFigures[];
   /** The gateway's retries to another instance during the run, by reason. */
   gatewayRetries?: Record<string, number>;
   figures?: LoadFigures;
 }
+
+/** How long each disruption's window runs on after it settled. */
+const SETTLE_MS = 5_000;
 
 interface Pod {
   metadata: { name: string; deletionTimestamp?: string };
@@ -217,8 +226,8 @@ export async function runDisruptionDemo(opts: DisruptionOptions): Promise<Disrup
   await waitFor(`${SCALED} settled after the rollout`, settled, 120_000);
   const rolloutDoneS = nowS();
   say(`${Math.round(rolloutDoneS)} s  rollout done, old pods gone`);
-  // Let the last old pod's drained connections and the new pods' first seconds show in the window.
-  await new Promise((r) => setTimeout(r, 5_000));
+  // The last old pod's drained connections and the new pods' first seconds belong to the rollout.
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
 
   const victim = (await webtoonPods()).filter(isReady)[0];
   const podDeletedS = nowS();
@@ -235,15 +244,28 @@ export async function runDisruptionDemo(opts: DisruptionOptions): Promise<Disrup
   );
   const podReplacedS = nowS();
   say(`${Math.round(podReplacedS)} s  replacement ready, deleted pod gone`);
-  if (podReplacedS + 5 > loadS)
+  // A few seconds more of load on the settled pods, then the load generator stops early and
+  // reports (its SIGTERM handler); the hold is only an upper bound.
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const stoppedS = nowS();
+  if (stoppedS > loadS)
     throw new Error(
-      `the disruptions took until ${Math.round(podReplacedS)} s of a ${loadS} s load: raise the hold`,
+      `the disruptions took until ${Math.round(stoppedS)} s of a ${loadS} s load: raise the hold`,
     );
-
+  await kubectl([
+    '-n',
+    NS,
+    'exec',
+    `job/${LOAD_JOB}`,
+    '--',
+    'node',
+    '-e',
+    "process.kill(1, 'SIGTERM')",
+  ]);
   await waitFor(
     'the load generator Job to finish',
     async () => (await jobState()) === 'done',
-    (loadS - podReplacedS + 60) * 1000,
+    60_000,
     2_000,
   );
   const { progress, result } = parseLoadLog(await jobLog());
@@ -263,6 +285,7 @@ export async function runDisruptionDemo(opts: DisruptionOptions): Promise<Disrup
     deletedPod: victim.metadata.name,
     podDeletedS: Math.round(podDeletedS),
     podReplacedS: Math.round(podReplacedS),
+    stoppedS: Math.round(stoppedS),
     windows,
     gatewayRetries: diff(retriesAfter, retriesBefore),
     figures: result,
@@ -283,7 +306,7 @@ export function disruptionSummary(r: DisruptionResult): string[] {
         .join(' ')
     : '–';
   return [
-    `load: ${r.load.rate} req/s for ${r.load.rampUpS + r.load.holdS} s; rollout ${r.rolledFrom} → ${r.rolledTo} at ${r.rolloutStartS}–${r.rolloutDoneS} s; pod ${r.deletedPod} deleted at ${r.podDeletedS} s, replaced by ${r.podReplacedS} s`,
+    `load: ${r.load.rate} req/s for ${r.stoppedS} s; rollout ${r.rolledFrom} → ${r.rolledTo} at ${r.rolloutStartS}–${r.rolloutDoneS} s; pod ${r.deletedPod} deleted at ${r.podDeletedS} s, replaced by ${r.podReplacedS} s`,
     ...r.windows.map(
       (w) =>
         `  ${w.name.padEnd(9)} ${Math.round(w.fromS)}–${Math.round(w.toS)} s: ${w.requests} requests, ${w.errors} failed (${pct(w.errorRatio)})`,

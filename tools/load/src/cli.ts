@@ -18,6 +18,7 @@ const USAGE = `usage: npm run load -- --url <gateway URL> (--rate <req/s> | --co
   --out <file>           write the figures as JSON (default load-result.json)
   --timeout <ms>         a request slower than this is an error (default 10000)
   --progress <format>    text (default) or json: one JSON object per second, for tools to read
+SIGTERM or Ctrl-C ends the load early; the figures of what ran are still reported and written.
 env LOAD_TEST_KEY        the gateway's load-test key (GATEWAY_LOAD_TEST_KEY), sent with every
                          request so the load counts against the load-test bucket, not the
                          per-IP limits (docs/scaling.md); never printed`;
@@ -102,7 +103,16 @@ async function main(argv: string[]): Promise<number> {
     `load on ${url}: ${target}, ramp ${stages.rampUpS} s, hold ${stages.holdS} s, down ${stages.rampDownS} s; ${catalogue.series.length} series, ${tokens.length} signed-in readers${key ? ', load-test key sent' : ''}`,
   );
   const json = values.progress === 'json';
+  // SIGTERM (a pod stopped, a demo that has seen enough) ends the load early with its figures.
+  const stop = new AbortController();
+  const onStop = (signal: NodeJS.Signals) => {
+    console.log(`${signal}: stopping the load; the requests in flight finish`);
+    stop.abort();
+  };
+  process.once('SIGTERM', onStop);
+  process.once('SIGINT', onStop);
   const figures = await runLoad({
+    signal: stop.signal,
     url,
     mode,
     stages,

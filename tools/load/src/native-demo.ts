@@ -108,7 +108,7 @@ const key = (i: Pick<Instance, 'port'>) => `:${i.port}`;
  * gateway; webtoon starts with the one instance `npm start` runs, gets a second and a third
  * (real processes, registered in Consul like any instance), then loses them one by one
  * (SIGTERM: deregister, drain, exit). One row per step. Bounded: five steps of `stepS` plus
- * the instances' start (60 s at most each).
+ * the instances' start (120 s at most each).
  */
 export async function runNativeDemo(opts: NativeDemoOptions): Promise<NativeDemoResult> {
   const say = opts.onLine ?? (() => undefined);
@@ -164,7 +164,7 @@ export async function runNativeDemo(opts: NativeDemoOptions): Promise<NativeDemo
     say(`starting webtoon instance ${n} on :${ports.port}`);
     const app = startApp(spec, opts.env, join(opts.logDir, `instance-${n}`));
     added.push(app);
-    const deadline = performance.now() + 60_000;
+    const deadline = performance.now() + 120_000;
     let passingAt = 0;
     let instance: Instance | undefined;
     while (performance.now() < deadline) {
@@ -178,7 +178,7 @@ export async function runNativeDemo(opts: NativeDemoOptions): Promise<NativeDemo
       }
       await sleep(instance ? 20 : 100);
     }
-    throw new Error(`webtoon instance ${n} got no request within 60 s of starting`);
+    throw new Error(`webtoon instance ${n} got no request within 120 s of starting`);
   };
 
   const removeInstance = async (n: number): Promise<void> => {
