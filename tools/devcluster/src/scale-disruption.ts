@@ -105,6 +105,7 @@ const SETTLE_MS = 5_000;
 
 interface Pod {
   metadata: { name: string; deletionTimestamp?: string };
+  spec: { containers: { image: string }[] };
   status: { conditions?: { type: string; status: string }[] };
 }
 
@@ -131,11 +132,19 @@ const isReady = (p: Pod) =>
   !p.metadata.deletionTimestamp &&
   (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
-/** Webtoon has every wanted pod ready and none terminating: a disruption is over. */
-async function settled(): Promise<boolean> {
+/**
+ * Webtoon has every wanted pod ready and none terminating (and, given an image, every pod on
+ * it): a disruption is over.
+ */
+async function settled(image?: string): Promise<boolean> {
   const [d, pods] = await Promise.all([deployments(), webtoonPods()]);
   const want = d.replicas[SCALED];
-  return pods.length === want && pods.filter(isReady).length === want && d.ready[SCALED] === want;
+  return (
+    pods.length === want &&
+    pods.filter(isReady).length === want &&
+    d.ready[SCALED] === want &&
+    (image === undefined || pods.every((p) => p.spec.containers[0].image === image))
+  );
 }
 
 /** `gateway_upstream_retries_total{service="webtoon"}` by reason, through the API server's pod proxy. */
@@ -193,7 +202,7 @@ export async function runDisruptionDemo(opts: DisruptionOptions): Promise<Disrup
   const rolledTo = current === retagged ? built : retagged;
 
   say(`waiting for ${SCALED} to settle (every pod ready, none terminating)`);
-  await waitFor(`${SCALED} settled before the load`, settled, 300_000);
+  await waitFor(`${SCALED} settled before the load`, () => settled(), 300_000);
 
   const load: LoadShape = { rate: opts.rate, rampUpS: 5, holdS: opts.holdS, rampDownS: 0 };
   const loadS = load.rampUpS + load.holdS;
@@ -222,8 +231,8 @@ export async function runDisruptionDemo(opts: DisruptionOptions): Promise<Disrup
   const rolloutStartS = nowS();
   say(`${Math.round(rolloutStartS)} s  rollout: ${SCALED} → ${rolledTo}`);
   await kubectl(['-n', NS, 'set', 'image', `deployment/${SCALED}`, `${SCALED}=${rolledTo}`]);
-  await kubectl(['-n', NS, 'rollout', 'status', `deployment/${SCALED}`, '--timeout=300s']);
-  await waitFor(`${SCALED} settled after the rollout`, settled, 120_000);
+  // Polled here: `kubectl rollout status` would outlive kubectl()'s own time bound on a busy node.
+  await waitFor(`${SCALED} rolled out, every pod ready`, () => settled(rolledTo), 300_000);
   const rolloutDoneS = nowS();
   say(`${Math.round(rolloutDoneS)} s  rollout done, old pods gone`);
   // The last old pod's drained connections and the new pods' first seconds belong to the rollout.

@@ -55,9 +55,10 @@ class FakeConsul {
   }
 }
 
-const entry = (id: string, port: number, serviceAddress = '10.0.0.1') => ({
+const entry = (id: string, port: number, serviceAddress = '10.0.0.1', status = 'passing') => ({
   Node: { Address: '10.0.0.99' },
   Service: { ID: id, Address: serviceAddress, Port: port, Meta: { version: '1' } },
+  Checks: [{ Status: 'passing' }, { Status: status }],
 });
 
 describe('ConsulWatcher', () => {
@@ -101,7 +102,22 @@ describe('ConsulWatcher', () => {
       { id: 'news-2', address: '10.0.0.99', port: 3005, meta: { version: '1' } },
     ]);
     expect(watcher.ready).toBe(true);
-    expect(consul.queries[0]).toBe('/v1/health/service/news?passing=true&index=0&wait=55s');
+    expect(consul.queries[0]).toBe('/v1/health/service/news?index=0&wait=55s');
+  });
+
+  it('routes to the passing instances only, and to all when none passes (panic routing)', async () => {
+    consul.entries = [entry('news-1', 3004), entry('news-2', 3005, '10.0.0.2', 'critical')];
+    watcher.start();
+    expect((await nextUpdate(1)).map((i) => i.id)).toEqual(['news-1']);
+    await consul.parked();
+    consul.publish([
+      entry('news-1', 3004, '10.0.0.1', 'critical'),
+      entry('news-2', 3005, '10.0.0.2', 'warning'),
+    ]);
+    expect((await nextUpdate(2)).map((i) => i.id)).toEqual(['news-1', 'news-2']);
+    await consul.parked();
+    consul.publish([]);
+    expect(await nextUpdate(3)).toEqual([]);
   });
 
   it('blocks on the last index and hears of a change at once', async () => {

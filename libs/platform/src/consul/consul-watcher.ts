@@ -18,10 +18,24 @@ export interface ConsulWatcherOptions {
 interface HealthEntry {
   Node: { Address: string };
   Service: { ID: string; Address: string; Port: number; Meta: Record<string, string> | null };
+  Checks?: { Status: string }[];
 }
 
 /**
- * Follows each service's passing instances with Consul blocking queries: the request waits
+ * The instances to route to: those whose every check passes; when none does but some are
+ * registered, all of them (Envoy's "panic routing"). Every instance failing its check at
+ * once is far more often a busy machine or a dependency's blip than every instance dead
+ * (measured in a rollout under load, docs/scaling.md); routing to them beats a 503 for every
+ * request, and a dead one refuses connections, which the gateway ejects and retries elsewhere.
+ * An instance that stops deregisters first, so it is never in this list.
+ */
+export function routable(entries: HealthEntry[]): HealthEntry[] {
+  const passing = entries.filter((e) => (e.Checks ?? []).every((c) => c.Status === 'passing'));
+  return passing.length > 0 ? passing : entries;
+}
+
+/**
+ * Follows each service's instances (the passing ones; see `routable`) with Consul blocking queries: the request waits
  * at the agent until the list changes (or `wait` passes), so a new instance or a failed
  * check reaches the gateway within milliseconds, with one idle connection per service.
  * When Consul is unreachable the last known lists stay in force: routing to the instances
@@ -68,7 +82,7 @@ export class ConsulWatcher {
           method: 'GET',
           path:
             `/v1/health/service/${encodeURIComponent(service)}` +
-            `?passing=true&index=${index}&wait=${waitSeconds}s`,
+            `?index=${index}&wait=${waitSeconds}s`,
           signal: this.abort.signal,
         });
         if (statusCode !== 200) {
@@ -81,7 +95,7 @@ export class ConsulWatcher {
         // snapshot, a new leader) means start over; never block with an index below 1.
         const reset = !Number.isFinite(next) || next < index;
         if (reset || next !== index || !this.synced.has(service)) {
-          this.options.onChange(service, entries.map(toInstance));
+          this.options.onChange(service, routable(entries).map(toInstance));
         }
         index = reset ? 0 : Math.max(next, 1);
         this.synced.add(service);
