@@ -15,16 +15,18 @@ export interface Instance {
   address: string;
   port: number;
   adminPort: number;
+  /** Every check passing: the gateway routes to it (to all registered ones when none is). */
+  passing: boolean;
 }
 
 export interface StepRow {
   step: string;
-  /** Passing webtoon instances in Consul during the step. */
+  /** Webtoon instances registered in Consul during the step. */
   instances: number;
   load: SpanFigures;
   /** Requests each instance served in the step (its own metrics), keyed `:port`. */
   served: Record<string, number>;
-  /** Passing instances of every other service, counted at the step's end. */
+  /** Registered instances of every other service, counted at the step's end. */
   others: Record<string, number>;
   /** For a step that added an instance: from passing in Consul to its first proxied request. */
   firstRequestMs?: number;
@@ -58,12 +60,17 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 interface HealthEntry {
   Node: { Address: string };
   Service: { ID: string; Address: string; Port: number; Meta: Record<string, string> | null };
+  Checks: { Status: string }[];
 }
 
-/** The instances Consul lists with a passing check: what the gateway routes to. */
-export async function passing(consulUrl: string, service: string): Promise<Instance[]> {
-  const res = await fetch(`${consulUrl}/v1/health/service/${service}?passing=true`, {
-    signal: AbortSignal.timeout(5_000),
+/**
+ * A service's instances as Consul has them registered. A running instance is counted even
+ * while a busy machine makes it miss a check: the instance count is about processes, and
+ * the demo must not report an instance gone because one check answered late.
+ */
+export async function registered(consulUrl: string, service: string): Promise<Instance[]> {
+  const res = await fetch(`${consulUrl}/v1/health/service/${service}`, {
+    signal: AbortSignal.timeout(15_000),
   });
   if (!res.ok) throw new Error(`Consul answered ${res.status} for ${service}`);
   return ((await res.json()) as HealthEntry[]).map((e) => ({
@@ -71,6 +78,7 @@ export async function passing(consulUrl: string, service: string): Promise<Insta
     address: e.Service.Address || e.Node.Address,
     port: e.Service.Port,
     adminPort: Number(e.Service.Meta?.admin_port),
+    passing: e.Checks.every((c) => c.Status === 'passing'),
   }));
 }
 
@@ -88,7 +96,7 @@ export function servedFromMetrics(text: string): number {
 
 async function servedBy(instance: Instance): Promise<number> {
   const res = await fetch(`http://${instance.address}:${instance.adminPort}/metrics`, {
-    signal: AbortSignal.timeout(5_000),
+    signal: AbortSignal.timeout(15_000),
   });
   return servedFromMetrics(await res.text());
 }
@@ -112,7 +120,7 @@ const key = (i: Pick<Instance, 'port'>) => `:${i.port}`;
  */
 export async function runNativeDemo(opts: NativeDemoOptions): Promise<NativeDemoResult> {
   const say = opts.onLine ?? (() => undefined);
-  const initial = await passing(opts.consulUrl, SCALED);
+  const initial = await registered(opts.consulUrl, SCALED);
   if (initial.length !== 1)
     throw new Error(
       `the demo starts from one webtoon instance; Consul lists ${initial.length} (is another demo running?)`,
@@ -136,14 +144,14 @@ export async function runNativeDemo(opts: NativeDemoOptions): Promise<NativeDemo
   const added: RunningApp[] = [];
   const steps: StepRow[] = [];
   const measure = async (step: string, firstRequestMs?: number): Promise<StepRow> => {
-    const instances = await passing(opts.consulUrl, SCALED);
+    const instances = await registered(opts.consulUrl, SCALED);
     const before = await Promise.all(instances.map(servedBy));
     stats.takeSpan();
     await sleep(opts.stepS * 1000);
     const spanFigures = stats.takeSpan();
     const after = await Promise.all(instances.map(servedBy));
     const others: Record<string, number> = {};
-    for (const name of OTHERS) others[name] = (await passing(opts.consulUrl, name)).length;
+    for (const name of OTHERS) others[name] = (await registered(opts.consulUrl, name)).length;
     const row: StepRow = {
       step,
       instances: instances.length,
@@ -171,7 +179,9 @@ export async function runNativeDemo(opts: NativeDemoOptions): Promise<NativeDemo
       if (app.child.exitCode !== null)
         throw new Error(`webtoon instance ${n} exited (${opts.logDir}/instance-${n})`);
       if (!instance) {
-        instance = (await passing(opts.consulUrl, SCALED)).find((i) => i.port === ports.port);
+        instance = (await registered(opts.consulUrl, SCALED)).find(
+          (i) => i.port === ports.port && i.passing,
+        );
         if (instance) passingAt = performance.now();
       } else if ((await servedBy(instance).catch(() => 0)) > 0) {
         return performance.now() - passingAt;
