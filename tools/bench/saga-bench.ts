@@ -82,7 +82,23 @@ async function tokenIssuer() {
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-async function main(): Promise<void> {
+export interface SagaFigures {
+  purchases: number;
+  concurrency: number;
+  pollMs: number;
+  outcomes: Record<string, number>;
+  /** Request → completed, ms, one per purchase. */
+  latencies: number[];
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  purchasesPerSecond: number;
+  hops: { name: string; p50: number; p99: number }[];
+}
+
+/** Runs the saga benchmark with its defaults (env overrides), prints it, returns the figures. */
+export async function runSagaBench(): Promise<SagaFigures> {
   console.log(
     `purchase saga benchmark on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`,
   );
@@ -235,7 +251,24 @@ async function main(): Promise<void> {
       `  request → completed      p50 ${percentile(sorted, 50).toFixed(1)} ms   p90 ${percentile(sorted, 90).toFixed(1)} ms   p99 ${percentile(sorted, 99).toFixed(1)} ms   max ${sorted[sorted.length - 1].toFixed(1)} ms`,
     );
     console.log(`  throughput               ${(purchases / seconds).toFixed(1)} purchases/s`);
-    printHops(await hops(stack.WEBTOON_DATABASE_URL, stack.PAYMENT_DATABASE_URL, timeline));
+    const steps = await hops(stack.WEBTOON_DATABASE_URL, stack.PAYMENT_DATABASE_URL, timeline);
+    printHops(steps);
+    return {
+      purchases,
+      concurrency,
+      pollMs,
+      outcomes,
+      latencies,
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      max: sorted[sorted.length - 1],
+      purchasesPerSecond: purchases / seconds,
+      hops: steps.map(([name, values]) => {
+        const ordered = [...values].sort((a, b) => a - b);
+        return { name, p50: percentile(ordered, 50), p99: percentile(ordered, 99) };
+      }),
+    };
   } finally {
     await producer.disconnect();
     await Promise.all(apps.map(stop));
@@ -335,7 +368,9 @@ function printHops(steps: Hop[]): void {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  runSagaBench().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
