@@ -78,7 +78,7 @@ export function barChart(chart: BarChart): string {
     );
   }
   parts.push(
-    `<text x="${labelWidth + plotWidth + 8}" y="${axisY + 16}" ${FONT} fill="#555">${escape(chart.unit)}</text>`,
+    `<text x="${labelWidth + plotWidth + 22}" y="${axisY + 16}" ${FONT} fill="#555">${escape(chart.unit)}</text>`,
   );
   if (chart.goal) {
     const gx = round(x(chart.goal.value));
@@ -148,13 +148,14 @@ export function latencyChart(chart: LatencyChart): string {
       `<polyline points="${round(x(sorted[0] ?? 0))},${round(y(0))} ${points.join(' ')}" fill="none" stroke="${COLOURS[s % COLOURS.length]}" stroke-width="2"/>`,
     );
   });
-  for (const goal of chart.goals ?? []) {
+  // Labels to the right of their line, one row each, so close goals do not overprint.
+  (chart.goals ?? []).forEach((goal, i) => {
     const gx = round(x(goal.value));
     parts.push(
       `<line x1="${gx}" y1="${top}" x2="${gx}" y2="${top + height}" stroke="#c53030" stroke-dasharray="4 3"/>`,
-      `<text x="${gx}" y="${top + 14}" text-anchor="middle" ${FONT} fill="#c53030">${escape(goal.label)}</text>`,
+      `<text x="${round(x(goal.value) + 4)}" y="${top + 28 + i * 14}" ${FONT} fill="#c53030">${escape(goal.label)}</text>`,
     );
-  }
+  });
   return svg(left + width + 40, top + height + 30, parts);
 }
 
