@@ -229,7 +229,7 @@ function saga({ figures: f }: { figures: SagaFigures }): Section {
       .map(([k, v]) => `${v} ${k}`)
       .join(', ')}.`,
     '',
-    "Where the time goes, from the services' own tables (outbox rows written and sent, events applied):",
+    "Where the time goes: a chain of steps that add up to the client's figure, from the services' own tables (outbox rows written, events applied) and the Kafka message timestamps (each relay's produce); the asides are not part of the chain ([performance.md](performance.md#purchase-saga)):",
     '',
     table(
       ['hop', 'p50', 'p99'],
