@@ -344,7 +344,7 @@ function memory({ figures: f }: { figures: MemoryFigures }): Section {
   const total = apps.reduce((sum, [, a]) => sum + a.afterMb, 0);
   const goals: Goal[] = [
     {
-      what: 'start-up as `npm start` with the stack running: all six ready and registered',
+      what: 'start-up as `npm start` with the stack running: all apps ready and registered',
       value: f.startS,
       shown: `${f.startS.toFixed(1)} s (spawn → ready ${f.readyS.toFixed(1)} s)`,
       goal: { kind: 'max', limit: 30, shown: '≤ 30 s' },
@@ -362,14 +362,14 @@ function memory({ figures: f }: { figures: MemoryFigures }): Section {
       goal: { kind: 'max', limit: 160, shown: '≤ 160 MB' },
     },
     {
-      what: 'six apps + dev stack after the load',
+      what: 'all apps + dev stack after the load',
       value: total + f.stackMb,
       shown: `${num(total + f.stackMb)} MB (dev stack ${num(f.stackMb)} MB)`,
       goal: { kind: 'max', limit: 2048, shown: '≤ 2 GB' },
     },
   ];
   const body = [
-    `The six apps built and started as \`npm start\` starts them (own process, registered in Consul, the dev stack), RSS from /proc: idle 10 s after all are ready, the peak and the figure 5 s after ${f.loadSeconds} s of the load generator through the gateway (${f.connections} connections) plus news and blog reads.`,
+    `The apps built and started as \`npm start\` starts them (own process, registered in Consul, the dev stack), RSS from /proc: idle 10 s after all are ready, the peak and the figure 5 s after ${f.loadSeconds} s of the load generator through the gateway (${f.connections} connections) plus news and blog reads.`,
     '',
     table(
       ['app', 'idle MB', 'peak MB', 'after load MB'],
