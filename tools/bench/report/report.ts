@@ -39,14 +39,23 @@ interface Goal {
   what: string;
   value: number | undefined;
   shown: string;
-  goal?: { kind: 'max' | 'min'; limit: number; shown: string };
+  goal?: { kind: 'max' | 'min'; limit: number; shown: string; timed?: boolean };
 }
 
-function status(goal: Goal): string {
+/**
+ * A figure of time or speed taken while the machine ran more than two runnable tasks per core
+ * measures the neighbours; its goal is then not judged (memory figures are).
+ */
+const OVERLOADED_PER_CORE = 2;
+
+function status(goal: Goal, run: Run): string {
   if (!goal.goal) return '';
   if (goal.value === undefined || !Number.isFinite(goal.value)) return 'not measured';
   const met =
     goal.goal.kind === 'max' ? goal.value <= goal.goal.limit : goal.value >= goal.goal.limit;
+  const load = Math.max(run.loadBefore, run.loadAfter);
+  if (goal.goal.timed && load > OVERLOADED_PER_CORE * run.cores)
+    return `not judged: load ${load.toFixed(0)} on ${run.cores} cores (${met ? 'met' : 'not met'} as measured)`;
   return met ? '**met**' : 'not met';
 }
 
@@ -64,10 +73,10 @@ function table(header: string[], rows: (string | number)[][]): string {
   ].join('\n');
 }
 
-function goalTable(goals: Goal[]): string {
+function goalTable(goals: Goal[], run: Run): string {
   return table(
     ['figure', 'measured', 'goal', 'status'],
-    goals.map((g) => [g.what, g.shown, g.goal?.shown ?? '—', status(g)]),
+    goals.map((g) => [g.what, g.shown, g.goal?.shown ?? '—', status(g, run)]),
   );
 }
 
@@ -95,25 +104,25 @@ function gateway({ figures: f }: { figures: GatewayFigures }): Section {
       value: f.ratios.vsExpressGateway,
       shown:
         f.ratios.vsExpressGateway === undefined ? '-' : `${f.ratios.vsExpressGateway.toFixed(2)}×`,
-      goal: { kind: 'min', limit: 4, shown: '≥ 4×' },
+      goal: { kind: 'min', limit: 4, shown: '≥ 4×', timed: true },
     },
     {
       what: 'req/s vs the featureless node:http + undici proxy',
       value: f.ratios.vsNodeFloor,
       shown: pct(f.ratios.vsNodeFloor),
-      goal: { kind: 'min', limit: 0.9, shown: '≥ 90 %' },
+      goal: { kind: 'min', limit: 0.9, shown: '≥ 90 %', timed: true },
     },
     {
       what: 'req/s vs nginx',
       value: f.ratios.vsNginx,
       shown: f.ratios.vsNginx === undefined ? 'nginx not installed' : pct(f.ratios.vsNginx),
-      goal: { kind: 'min', limit: 0.5, shown: '≥ 50 %' },
+      goal: { kind: 'min', limit: 0.5, shown: '≥ 50 %', timed: true },
     },
     {
       what: `p99 added over the upstream at ${f.rate} req/s`,
       value: f.addedP99,
       shown: ms(f.addedP99),
-      goal: { kind: 'max', limit: 5, shown: '≤ 5 ms' },
+      goal: { kind: 'max', limit: 5, shown: '≤ 5 ms', timed: true },
     },
     { what: 'this gateway, req/s at saturation', value: ours?.rps, shown: num(ours?.rps) },
   ];
@@ -202,13 +211,13 @@ function saga({ figures: f }: { figures: SagaFigures }): Section {
       what: `purchase → settled as completed, p50 (${f.concurrency} clients)`,
       value: f.p50,
       shown: ms(f.p50),
-      goal: { kind: 'max', limit: 30, shown: '≤ 30 ms' },
+      goal: { kind: 'max', limit: 30, shown: '≤ 30 ms', timed: true },
     },
     {
       what: `purchase → settled as completed, p99 (${f.concurrency} clients)`,
       value: f.p99,
       shown: ms(f.p99),
-      goal: { kind: 'max', limit: 100, shown: '≤ 100 ms' },
+      goal: { kind: 'max', limit: 100, shown: '≤ 100 ms', timed: true },
     },
     { what: 'p90', value: f.p90, shown: ms(f.p90) },
     {
@@ -347,7 +356,7 @@ function memory({ figures: f }: { figures: MemoryFigures }): Section {
       what: 'start-up as `npm start` with the stack running: all apps ready and registered',
       value: f.startS,
       shown: `${f.startS.toFixed(1)} s (spawn → ready ${f.readyS.toFixed(1)} s)`,
-      goal: { kind: 'max', limit: 30, shown: '≤ 30 s' },
+      goal: { kind: 'max', limit: 30, shown: '≤ 30 s', timed: true },
     },
     {
       what: 'largest app RSS, idle after start',
@@ -431,7 +440,7 @@ export function render(results: Results): { markdown: string; images: Record<str
         g.what,
         g.shown,
         g.goal?.shown ?? '',
-        status(g),
+        status(g, run),
         run.loadBefore.toFixed(1),
       ]),
   );
@@ -460,7 +469,7 @@ export function render(results: Results): { markdown: string; images: Record<str
       '',
       `\`${COMMANDS[name]}\` · ${runLine(run)}`,
       '',
-      goalTable(section.goals),
+      goalTable(section.goals, run),
       '',
       section.body,
       '',
