@@ -93,7 +93,13 @@ async function main(): Promise<void> {
           seconds: (performance.now() - started) / 1000,
         };
         Object.assign(results, { [name]: rounded({ run, figures }) });
-        writeFileSync(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
+        writeFileSync(
+          jsonPath,
+          await format(JSON.stringify(results), {
+            ...((await resolveConfig(jsonPath)) ?? {}),
+            filepath: jsonPath,
+          }),
+        );
       } catch (error) {
         failed++;
         console.error(`${name} failed; its last figures (if any) stay in the report:`, error);
