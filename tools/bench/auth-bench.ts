@@ -38,7 +38,21 @@ async function timeEach(times: number, work: () => Promise<unknown>): Promise<nu
   return (performance.now() - started) / times;
 }
 
-async function hashCost(): Promise<void> {
+export interface AuthFigures {
+  argon2: string;
+  hashMs: number;
+  verifyMs: number;
+  loginsPerSecond: number;
+  loginP50: number;
+  loginP99: number;
+  loginErrors: number;
+  verificationsPerSecond: number;
+  cachedVerificationsPerSecond: number;
+  guardedRps: number;
+  publicRps: number;
+}
+
+async function hashCost(figures: Partial<AuthFigures>): Promise<void> {
   const options: argon2.HashOptions = { type: argon2.argon2id, ...cost };
   const hash = await argon2.hash('warm-up passphrase', options);
   const hashMs = await timeEach(20, () => argon2.hash('benchmark passphrase', options));
@@ -48,6 +62,9 @@ async function hashCost(): Promise<void> {
     `${hashMs.toFixed(1)} ms`,
   );
   row('argon2id: verify', `${verifyMs.toFixed(1)} ms`);
+  figures.argon2 = `m=${cost.memoryCost}KiB t=${cost.timeCost} p=${cost.parallelism}`;
+  figures.hashMs = hashMs;
+  figures.verifyMs = verifyMs;
 }
 
 function spawnAuth(env: Record<string, string>, port: number): ChildProcess {
@@ -58,7 +75,7 @@ function spawnAuth(env: Record<string, string>, port: number): ChildProcess {
   });
 }
 
-async function loginThroughput(url: string): Promise<string> {
+async function loginThroughput(url: string, figures: Partial<AuthFigures>): Promise<string> {
   const email = `bench-${Date.now()}@example.com`;
   const password = 'benchmark passphrase 2026';
   const post = (path: string, body: unknown) =>
@@ -86,6 +103,10 @@ async function loginThroughput(url: string): Promise<string> {
   );
   row('login latency p50 / p99', `${result.latency.p50} ms / ${result.latency.p99} ms`);
   row('login non-2xx / errors', `${result.non2xx} / ${result.errors}`);
+  figures.loginsPerSecond = result.requests.average;
+  figures.loginP50 = result.latency.p50;
+  figures.loginP99 = result.latency.p99;
+  figures.loginErrors = result.non2xx + result.errors;
   const session = (await (await post('/api/auth/login', { email, password })).json()) as {
     accessToken: string;
   };
@@ -106,20 +127,30 @@ class BenchController {
   }
 }
 
-async function verificationThroughput(jwksUrl: string, token: string): Promise<void> {
+async function verificationThroughput(
+  jwksUrl: string,
+  token: string,
+  figures: Partial<AuthFigures>,
+): Promise<void> {
   const options = { jwksUrl, issuer: 'auth', audience: 'platform' };
   const n = 5_000;
   // Without the verified-token cache every call checks the signature: the cost of a new token.
-  for (const [label, verifier] of [
+  for (const [label, verifier, key] of [
     [
       'token verifications/s, signature checked (one core)',
       new JwtVerifier({ ...options, verifiedCacheSize: 0 }),
+      'verificationsPerSecond',
     ],
-    ['token verifications/s, repeated token (cache hit)', new JwtVerifier(options)],
+    [
+      'token verifications/s, repeated token (cache hit)',
+      new JwtVerifier(options),
+      'cachedVerificationsPerSecond',
+    ],
   ] as const) {
     await verifier.verify(token);
     const perVerify = await timeEach(n, () => verifier.verify(token));
     row(label, `${Math.round(1000 / perVerify)}`);
+    figures[key] = 1000 / perVerify;
   }
 
   @Module({ imports: [AuthModule.forRoot(options)], controllers: [BenchController] })
@@ -134,13 +165,14 @@ async function verificationThroughput(jwksUrl: string, token: string): Promise<v
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = await app.getUrl();
   try {
-    for (const [label, path, headers] of [
+    for (const [label, path, headers, key] of [
       [
         'HTTP req/s through the guard (valid token)',
         'guarded',
         { authorization: `Bearer ${token}` },
+        'guardedRps',
       ],
-      ['HTTP req/s, same app, @Public() route (baseline)', 'open', {}],
+      ['HTTP req/s, same app, @Public() route (baseline)', 'open', {}, 'publicRps'],
     ] as const) {
       const result = await autocannon({
         url: `${base}/bench/${path}`,
@@ -149,13 +181,15 @@ async function verificationThroughput(jwksUrl: string, token: string): Promise<v
         duration: seconds,
       });
       row(label, `${result.requests.average.toFixed(0)} (non-2xx ${result.non2xx})`);
+      figures[key] = result.requests.average;
     }
   } finally {
     await app.close();
   }
 }
 
-async function main(): Promise<void> {
+/** Runs the auth benchmark with its defaults (env overrides), prints it, returns the figures. */
+export async function runAuthBench(): Promise<AuthFigures> {
   console.log(
     `auth benchmark on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`,
   );
@@ -181,9 +215,11 @@ async function main(): Promise<void> {
   try {
     const jwksUrl = `${url}/api/auth/.well-known/jwks.json`;
     await waitFor(async () => ((await fetch(jwksUrl)).ok ? true : undefined), 60_000);
-    await hashCost();
-    const token = await loginThroughput(url);
-    await verificationThroughput(jwksUrl, token);
+    const figures: Partial<AuthFigures> = {};
+    await hashCost(figures);
+    const token = await loginThroughput(url, figures);
+    await verificationThroughput(jwksUrl, token, figures);
+    return figures as AuthFigures;
   } finally {
     auth.kill('SIGTERM');
     await exited;
@@ -191,7 +227,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  runAuthBench().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -82,7 +82,22 @@ function row(label: string, value: string): void {
   console.log(`${label.padEnd(52)} ${value}`);
 }
 
-async function main(): Promise<void> {
+export interface EventsFigures {
+  latencyEvents: number;
+  throughputEvents: number;
+  writers: number;
+  /** Publish → handled, ms, one event at a time. */
+  idle: number[];
+  idleP50: number;
+  idleP99: number;
+  loadedP50: number;
+  loadedP99: number;
+  publishPerSecond: number;
+  handledPerSecond: number;
+}
+
+/** Runs the event bus benchmark with its defaults (env overrides), prints it, returns the figures. */
+export async function runEventsBench(): Promise<EventsFigures> {
   const env = {
     KAFKA_BROKERS: stackSetting('KAFKA_BROKERS'),
     POSTGRES_ADMIN_URL: stackSetting('POSTGRES_ADMIN_URL'),
@@ -192,6 +207,18 @@ async function main(): Promise<void> {
       `${((throughputEvents / (finished - started)) * 1000).toFixed(0)} events/s`,
     );
     console.log('');
+    return {
+      latencyEvents,
+      throughputEvents,
+      writers,
+      idle,
+      idleP50: percentile(idle, 50),
+      idleP99: percentile(idle, 99),
+      loadedP50: percentile(loaded, 50),
+      loadedP99: percentile(loaded, 99),
+      publishPerSecond: (throughputEvents / (published - started)) * 1000,
+      handledPerSecond: (throughputEvents / (finished - started)) * 1000,
+    };
   } finally {
     await app?.close();
     await dataSource.destroy();
@@ -200,7 +227,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  runEventsBench().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -31,7 +31,7 @@ const rate = numberArg('rate', 1000);
 const rounds = numberArg('rounds', 3);
 const WARMUP_SECONDS = 3;
 
-interface Row {
+export interface Row {
   name: string;
   rps: number;
   p50: number;
@@ -106,7 +106,26 @@ function table(rows: Row[]): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
+export interface GatewayFigures {
+  duration: number;
+  connections: number;
+  rate: number;
+  rounds: number;
+  pinned: boolean;
+  rows: Row[];
+  /** p99 at the fixed rate through this gateway minus the upstream's, ms. */
+  addedP99?: number;
+  /** Medians of per-round req/s ratios of this gateway over each other target. */
+  ratios: {
+    vsExpressGateway?: number;
+    vsNodeFloor?: number;
+    vsFastifyFloor?: number;
+    vsNginx?: number;
+  };
+}
+
+/** Runs the gateway benchmark with its defaults (command-line overrides), prints it, returns the figures. */
+export async function runGatewayBench(): Promise<GatewayFigures> {
   stopAllOnExit();
   const consul = await startConsul();
   const upstream = await startUpstream(consul.url);
@@ -203,21 +222,41 @@ async function main(): Promise<void> {
     console.log(
       `vs nginx: ${Math.round((100 * ours.rps) / nginxRow.rps)}% of its req/s (goal ≥ 50%)${paired('this gateway', 'nginx')}`,
     );
-    for (const [floor, label] of [
-      ['minimal Fastify', 'minimal Fastify proxy'],
-      ['minimal Fastify + undici proxy forwarding', 'minimal Fastify proxy forwarding headers'],
-      ['minimal node:http', 'minimal node:http proxy'],
-    ]) {
-      const row = by(floor);
-      if (!row) continue;
-      console.log(
-        `${label}: ${Math.round((100 * row.rps) / nginxRow.rps)}% of nginx${paired(floor, 'nginx')}; ${(row.rps / (eg?.rps ?? NaN)).toFixed(1)}× express-gateway${paired(floor, 'express')}; this gateway at ${Math.round((100 * ours.rps) / row.rps)}% of it${paired('this gateway', floor)}`,
-      );
-    }
   }
+  for (const [floor, label] of [
+    ['minimal Fastify', 'minimal Fastify proxy'],
+    ['minimal Fastify + undici proxy forwarding', 'minimal Fastify proxy forwarding headers'],
+    ['minimal node:http', 'minimal node:http proxy'],
+  ]) {
+    const row = by(floor);
+    if (!row || !ours) continue;
+    const vsNginx = nginxRow
+      ? `${Math.round((100 * row.rps) / nginxRow.rps)}% of nginx${paired(floor, 'nginx')}; `
+      : '';
+    console.log(
+      `${label}: ${vsNginx}${(row.rps / (eg?.rps ?? NaN)).toFixed(1)}× express-gateway${paired(floor, 'express')}; this gateway at ${Math.round((100 * ours.rps) / row.rps)}% of it${paired('this gateway', floor)}`,
+    );
+  }
+  return {
+    duration,
+    connections,
+    rate,
+    rounds,
+    pinned: PINNED,
+    rows,
+    addedP99: direct && ours ? ours.fixedP99 - direct.fixedP99 : undefined,
+    ratios: {
+      vsExpressGateway: pairedRatios('this gateway', 'express'),
+      vsNodeFloor: pairedRatios('this gateway', 'minimal node:http'),
+      vsFastifyFloor: pairedRatios('this gateway', 'minimal Fastify + undici proxy (no'),
+      vsNginx: pairedRatios('this gateway', 'nginx'),
+    },
+  };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  runGatewayBench().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -83,7 +83,7 @@ async function startWebtoon(
   return server;
 }
 
-interface Figures {
+export interface Figures {
   rps: number;
   p50: number;
   p99: number;
@@ -140,7 +140,20 @@ async function compare(targets: Record<string, string>): Promise<Record<string, 
   );
 }
 
-async function main(): Promise<void> {
+export interface WebtoonFigures {
+  connections: number;
+  logLevel: string;
+  reads: {
+    label: string;
+    bytes: number;
+    bare: Figures;
+    cached: Figures;
+    uncached: Figures;
+  }[];
+}
+
+/** Runs the webtoon read benchmark with its defaults (env overrides), prints it, returns the figures. */
+export async function runWebtoonBench(): Promise<WebtoonFigures> {
   console.log(
     `webtoon read benchmark on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${connections} connections, ${rounds} rounds of ${seconds / rounds}s per target, medians; ${PINNED ? `servers pinned to CPU ${SERVER_CPU}` : 'no CPU pinning (taskset missing)'}\n`,
   );
@@ -168,6 +181,7 @@ async function main(): Promise<void> {
     await waitFor(async () => ((await fetch(`${bare.url}${paths.series}`)).ok ? true : undefined));
 
     console.log(`webtoon LOG_LEVEL=${logLevel} (at info: one access-log line per request)`);
+    const figures: WebtoonFigures = { connections, logLevel, reads: [] };
     for (const [label, path] of [
       [`GET ${paths.series}`, paths.series],
       [`GET ${paths.episode} (free episode; counts a view)`, paths.episode],
@@ -181,13 +195,23 @@ async function main(): Promise<void> {
       row('  bare node:http, same JSON', results.bare);
       row('  webtoon, read cache on (5 s TTL)', results.cached, results.bare);
       row('  webtoon, read cache off (PostgreSQL each time)', results.uncached, results.bare);
+      figures.reads.push({
+        label,
+        bytes: bodies[path].length,
+        bare: results.bare,
+        cached: results.cached,
+        uncached: results.uncached,
+      });
     }
+    return figures;
   } finally {
     await Promise.all(servers.map(stop));
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  runWebtoonBench().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -90,8 +90,9 @@ export class PostgresOutboxRelay {
           ready.map((row) => outgoing(this.topics.of(row.topic), row.key, row.envelope)),
         );
         this.faults.afterSend?.();
+        // The moment the broker acknowledged, not the start of this pass: what `sent` means.
         await runner.query(
-          `UPDATE outbox_events SET sent_at = now() WHERE seq = ANY($1::bigint[])`,
+          `UPDATE outbox_events SET sent_at = clock_timestamp() WHERE seq = ANY($1::bigint[])`,
           [ready.map((row) => row.seq)],
         );
       }
