@@ -12,6 +12,11 @@ export const configSchema = baseConfigSchema.extend({
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   /** Coins credited to a new wallet when its user signs up. */
   SIGNUP_BONUS_COINS: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  /**
+   * The secret key of the top-ups' request fingerprint (an HMAC over amount and card number,
+   * docs/payment.md). Keep it stable: a new key makes retries of earlier keys answer 422.
+   */
+  PAYMENT_FINGERPRINT_KEY: z.string().min(16),
   /** Largest single top-up, in coins. */
   TOP_UP_MAX_COINS: z.coerce.number().int().positive().max(100_000_000).default(100_000),
   /**
