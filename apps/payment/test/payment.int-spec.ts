@@ -426,12 +426,19 @@ describe('payment service (PostgreSQL + Kafka)', () => {
       const res = await http().get('/api/payments/wallet').set('authorization', auth);
       return res.body.status === 'closed' ? true : undefined;
     }, 30_000);
+    // The deleted account's access token is still valid, but changes nothing: the guard
+    // refuses it (401) before the closed wallet would (409); reading still works.
     const topUp = await http()
       .post('/api/payments/top-ups')
       .set('authorization', auth)
       .set('idempotency-key', `closed-${randomUUID()}`)
       .send({ amount: 10 });
-    expect(topUp.status).toBe(409);
+    expect(topUp.status).toBe(401);
+    expect(topUp.body).toMatchObject({
+      code: 'AUTH.ACCOUNT_DELETED',
+      requestId: expect.any(String),
+    });
+    expect((await http().get('/api/payments/wallet').set('authorization', auth)).status).toBe(200);
     const purchase = testEnvelope('webtoon.purchase.requested.v1', {
       purchaseId: randomUUID(),
       userId,

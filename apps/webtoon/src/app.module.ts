@@ -5,6 +5,7 @@ import { PostgresModule } from '@lib/platform/postgres';
 import { DataSource } from 'typeorm';
 import { CacheHitHook } from './common/cache-hit.hook';
 import type { AppConfig } from './config';
+import { AccountsModule } from './accounts/accounts.module';
 import { EpisodesModule } from './episodes/episodes.module';
 import { WEBTOON_MIGRATIONS } from './migrations';
 import { PurchasesModule } from './purchases/purchases.module';
@@ -38,6 +39,7 @@ import { ViewsModule } from './views/views.module';
     ViewsModule,
     EpisodesModule,
     PurchasesModule,
+    AccountsModule,
   ],
   providers: [Seeder, CacheHitHook],
 })
