@@ -85,7 +85,7 @@ async function loginThroughput(url: string, figures: Partial<AuthFigures>): Prom
       body: JSON.stringify(body),
     });
   const signup = await post('/api/auth/signup', { email, password, displayName: 'Bench' });
-  if (signup.status !== 201)
+  if (signup.status !== 202)
     throw new Error(`signup failed: ${signup.status} ${await signup.text()}`);
 
   const connections = cpus().length * 2;

@@ -235,7 +235,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
     }
   });
 
-  it('lets the secret generator create Secrets and read only its own three', () => {
+  it('lets the secret generator create Secrets and read or extend only its own three', () => {
     const job = find(objects, 'Job', 'secret-generator');
     expect(job.spec.template!.spec.serviceAccountName).toBe('secret-generator');
     const role = find(objects, 'Role', 'secret-generator');
@@ -245,7 +245,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
         apiGroups: [''],
         resources: ['secrets'],
         resourceNames: ['infrastructure-secrets', 'platform-secrets', 'load-test-secrets'],
-        verbs: ['get'],
+        verbs: ['get', 'patch'],
       },
     ]);
   });
@@ -522,6 +522,18 @@ describe('the secret generator against an API server', () => {
           const data = stored.get(request.url!.split('/').pop()!);
           return data ? reply(200, { data }) : reply(404, { kind: 'Status', code: 404 });
         }
+        if (request.method === 'PATCH') {
+          const name = request.url!.split('/').pop()!;
+          const existing = stored.get(name);
+          if (!existing || request.headers['content-type'] !== 'application/merge-patch+json') {
+            return reply(existing ? 415 : 404, { kind: 'Status' });
+          }
+          const patch = JSON.parse(body) as { stringData: Record<string, string> };
+          for (const [key, value] of Object.entries(patch.stringData)) {
+            existing[key] = Buffer.from(value).toString('base64');
+          }
+          return reply(200, {});
+        }
         const secret = JSON.parse(body) as {
           metadata: { name: string };
           stringData: Record<string, string>;
@@ -602,6 +614,25 @@ describe('the secret generator against an API server', () => {
       expect(first + second).not.toContain(value);
     }
     expect(second).toContain('secret platform-secrets exists');
+  });
+
+  it('adds a key a newer release introduced to an existing Secret, changing no value', async () => {
+    await run();
+    const before = decoded('platform-secrets');
+    const platform = stored.get('platform-secrets')!;
+    delete platform['payment-fingerprint-key'];
+    requests.length = 0;
+    const output = await run();
+    const after = decoded('platform-secrets');
+    expect(after['payment-fingerprint-key']).toMatch(/^[\w-]{32}$/);
+    expect(after['payment-fingerprint-key']).not.toBe(before['payment-fingerprint-key']);
+    expect({ ...after, 'payment-fingerprint-key': '' }).toEqual({
+      ...before,
+      'payment-fingerprint-key': '',
+    });
+    expect(requests.map((r) => r.split(' ')[0])).toEqual(['GET', 'GET', 'PATCH', 'GET']);
+    expect(output).toContain('secret platform-secrets exists, added keys payment-fingerprint-key');
+    expect(output).not.toContain(after['payment-fingerprint-key']);
   });
 });
 

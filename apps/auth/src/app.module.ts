@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AuthModule } from '@lib/platform';
-import { EventsModule } from '@lib/platform/events';
+import { EventsModule, topicSettingsFromConfig } from '@lib/platform/events';
 import { PostgresModule } from '@lib/platform/postgres';
 import { DataSource } from 'typeorm';
 import type { AuthConfig } from './config';
@@ -26,6 +26,7 @@ import { UsersModule } from './users/users.module';
         brokers: config.KAFKA_BROKERS,
         store: { kind: 'postgres', dataSource },
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        ...topicSettingsFromConfig(config),
         // auth only produces; it has no handlers to consume for.
         consume: false,
       }),

@@ -19,13 +19,7 @@ describe('auth API: validation and auth errors', () => {
   let app: NestFastifyApplication;
   let issuer: TestTokenIssuer;
   const users = {
-    signup: jest.fn(async (input: { email: string; displayName: string }) => ({
-      id: 'u-1',
-      email: input.email,
-      displayName: input.displayName,
-      roles: ['reader'],
-      createdAt: '2026-01-01T00:00:00.000Z',
-    })),
+    signup: jest.fn(async () => ({ status: 'accepted', message: 'If this email …' })),
     me: jest.fn(),
     deleteMe: jest.fn(async () => undefined),
     setRoles: jest.fn(async (_actor: string, id: string, roles: string[]) => ({ id, roles })),
@@ -73,15 +67,15 @@ describe('auth API: validation and auth errors', () => {
       displayName: ' Jane ',
     };
 
-    it('passes a normalised email and trimmed name to the service and answers 201', async () => {
+    it('passes a normalised email and trimmed name to the service and answers 202', async () => {
       const res = await http().post('/api/auth/signup').send(valid);
-      expect(res.status).toBe(201);
+      expect(res.status).toBe(202);
       expect(users.signup).toHaveBeenCalledWith({
         email: 'reader@example.com',
         password: 'long enough passphrase',
         displayName: 'Jane',
       });
-      expect(res.body).toMatchObject({ email: 'reader@example.com', displayName: 'Jane' });
+      expect(res.body).toEqual({ status: 'accepted', message: 'If this email …' });
     });
 
     it.each([

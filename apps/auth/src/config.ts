@@ -1,5 +1,5 @@
 import { baseConfigSchema, envBoolean } from '@lib/platform';
-import { kafkaBrokersEnv } from '@lib/platform/events';
+import { kafkaBrokersEnv, kafkaTopicsEnv } from '@lib/platform/events';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -13,6 +13,7 @@ export const authConfigSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   AUTH_DATABASE_URL: z.url(),
   KAFKA_BROKERS: kafkaBrokersEnv,
+  ...kafkaTopicsEnv,
   /** Isolates test runs that share a Kafka cluster; empty in every deployment. */
   KAFKA_TOPIC_PREFIX: z.string().default(''),
 
@@ -21,7 +22,16 @@ export const authConfigSchema = baseConfigSchema.extend({
   /** `aud` of issued tokens; every verifier's JWT_AUDIENCE must include it. */
   JWT_AUDIENCE: z.string().min(1).default('platform'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
+  /** Sliding lifetime of one refresh token: an idle session ends after it. */
   REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+  /** Absolute lifetime of a session (a login and every rotation from it): then log in again. */
+  REFRESH_SESSION_MAX_SECONDS: positiveInt.default(90 * 24 * 3600),
+  /**
+   * A spent refresh token presented again within this many seconds of its rotation, while the
+   * token it was exchanged for is still unused, is a retry (the answer was lost), not a theft:
+   * it gets a new pair instead of revoking the family. 0 turns the grace off.
+   */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(20),
 
   /**
    * Signing keys as JSON `{"keys":[<private JWK>, …]}`, current first, the rest only published

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AuthModule, authOptionsFromConfig } from '@lib/platform';
-import { EventsModule } from '@lib/platform/events';
+import { EventsModule, topicSettingsFromConfig } from '@lib/platform/events';
 import { MONGO_DB, MongoModule } from '@lib/platform/mongo';
 import type { Db } from 'mongodb';
 import { AuthorsModule } from './authors/authors.module';
@@ -18,6 +18,7 @@ import { PostsModule } from './posts/posts.module';
         source: 'blog',
         brokers: config.KAFKA_BROKERS,
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        ...topicSettingsFromConfig(config),
         // Posts carry their own pending events (blog.post.published.v1).
         store: { kind: 'mongo', db, collections: [POSTS] },
       }),

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AuthModule, baseConfigSchema, createPlatformApp } from '@lib/platform';
+import { AuthModule, DeletedAccounts, baseConfigSchema, createPlatformApp } from '@lib/platform';
 import { MongoOutbox } from '@lib/platform/mongo';
 import { TestTokenIssuer } from '@lib/platform/testing';
 import { ObjectId } from 'mongodb';
 import request from 'supertest';
 import type { AuthorDocument } from './authors/authors.entity';
 import { AuthorsRepository } from './authors/authors.repository';
+import { DeletedAuthors } from './authors/deleted-authors';
 import { AuthorsService } from './authors/authors.service';
 import { CommentsController } from './posts/comments.controller';
 import { CommentsRepository } from './posts/comments.repository';
@@ -97,6 +98,7 @@ describe('blog API: validation, auth and error bodies', () => {
         { provide: PostsRepository, useValue: posts },
         { provide: CommentsRepository, useValue: comments },
         { provide: AuthorsRepository, useValue: authors },
+        { provide: DeletedAccounts, useClass: DeletedAuthors },
         { provide: MongoOutbox, useValue: outbox },
       ],
     })
@@ -252,13 +254,13 @@ describe('blog API: validation, auth and error bodies', () => {
       expect(posts.insert).not.toHaveBeenCalled();
     });
 
-    it('answers 403 BLOG.AUTHOR_DELETED to the still-valid token of a deleted account', async () => {
+    it('answers 401 AUTH.ACCOUNT_DELETED to the still-valid token of a deleted account', async () => {
       const res = await http()
         .post('/api/blog/posts')
         .set('authorization', await bearer('gone'))
         .send(valid);
-      expect(res.status).toBe(403);
-      expectErrorBody(res.body, 403, 'BLOG.AUTHOR_DELETED');
+      expect(res.status).toBe(401);
+      expectErrorBody(res.body, 401, 'AUTH.ACCOUNT_DELETED');
       expect(posts.insert).not.toHaveBeenCalled();
     });
 
@@ -411,14 +413,14 @@ describe('blog API: validation, auth and error bodies', () => {
       );
     });
 
-    it('answers 401, 403 for a deleted account, 404 for a missing post, 400 for a bad body', async () => {
+    it('answers 401, also for a deleted account, 404 for a missing post, 400 for a bad body', async () => {
       expect((await http().post(`${postPath}/comments`).send({ body: 'x' })).status).toBe(401);
       const gone = await http()
         .post(`${postPath}/comments`)
         .set('authorization', await bearer('gone'))
         .send({ body: 'x' });
-      expect(gone.status).toBe(403);
-      expectErrorBody(gone.body, 403, 'BLOG.AUTHOR_DELETED');
+      expect(gone.status).toBe(401);
+      expectErrorBody(gone.body, 401, 'AUTH.ACCOUNT_DELETED');
       posts.findLive.mockResolvedValueOnce(null);
       const missing = await http()
         .post(`${postPath}/comments`)

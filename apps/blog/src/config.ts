@@ -1,5 +1,5 @@
 import { baseConfigSchema, jwtVerificationConfigSchema } from '@lib/platform';
-import { kafkaBrokersEnv } from '@lib/platform/events';
+import { kafkaBrokersEnv, kafkaTopicsEnv } from '@lib/platform/events';
 import { z } from 'zod';
 
 /** Everything the blog service reads from env, validated at start. */
@@ -11,6 +11,7 @@ export const configSchema = baseConfigSchema.extend({
     .string()
     .regex(/^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/, 'expected mongodb://host/database'),
   KAFKA_BROKERS: kafkaBrokersEnv,
+  ...kafkaTopicsEnv,
   /** Isolates test runs that share a Kafka cluster; empty in every deployment. */
   KAFKA_TOPIC_PREFIX: z.string().default(''),
 });

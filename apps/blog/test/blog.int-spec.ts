@@ -310,17 +310,18 @@ describe('blog service (MongoDB + Kafka)', () => {
         displayName: 'deleted user',
       });
 
-      // Their still-valid access token can neither add content nor touch the old one.
+      // Their still-valid access token can neither add content nor touch the old one: the
+      // platform's guard refuses a deleted account's state-changing requests.
       const late = await http()
         .post('/api/blog/posts')
         .set(auth(leaving))
         .send({ title: 't', body: 'b' });
-      expect(late.status).toBe(403);
-      expect(late.body.code).toBe('BLOG.AUTHOR_DELETED');
+      expect(late.status).toBe(401);
+      expect(late.body.code).toBe('AUTH.ACCOUNT_DELETED');
       expect(
         (await http().patch(`/api/blog/posts/${post.id}`).set(auth(leaving)).send({ title: 'x' }))
           .status,
-      ).toBe(403);
+      ).toBe(401);
 
       // A replayed registration does not bring the name back.
       const replay = testEnvelope(

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AuthModule, authOptionsFromConfig } from '@lib/platform';
-import { EventsModule } from '@lib/platform/events';
+import { EventsModule, topicSettingsFromConfig } from '@lib/platform/events';
 import { MONGO_DB, MongoModule } from '@lib/platform/mongo';
 import type { Db } from 'mongodb';
 import { ArticlesModule } from './articles/articles.module';
@@ -16,6 +16,7 @@ import type { AppConfig } from './config';
         source: 'news',
         brokers: config.KAFKA_BROKERS,
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        ...topicSettingsFromConfig(config),
         // Articles carry their own pending events (news.article.published.v1).
         store: { kind: 'mongo', db, collections: [ARTICLES] },
       }),

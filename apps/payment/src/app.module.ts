@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AuthModule, authOptionsFromConfig } from '@lib/platform';
-import { EventsModule } from '@lib/platform/events';
+import { EventsModule, topicSettingsFromConfig } from '@lib/platform/events';
 import { PostgresModule } from '@lib/platform/postgres';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from './config';
@@ -23,6 +23,7 @@ import { WalletsModule } from './wallets/wallets.module';
         brokers: config.KAFKA_BROKERS,
         store: { kind: 'postgres', dataSource },
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        ...topicSettingsFromConfig(config),
       }),
     }),
     // The platform's global JWT guard: every route needs a token unless it is marked @Public().

@@ -1,5 +1,5 @@
 import { baseConfigSchema, jwtVerificationConfigSchema } from '@lib/platform';
-import { kafkaBrokersEnv } from '@lib/platform/events';
+import { kafkaBrokersEnv, kafkaTopicsEnv } from '@lib/platform/events';
 import { z } from 'zod';
 
 /** Everything the payment service reads from env, validated at start. */
@@ -8,10 +8,16 @@ export const configSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   PAYMENT_DATABASE_URL: z.url(),
   KAFKA_BROKERS: kafkaBrokersEnv,
+  ...kafkaTopicsEnv,
   /** Isolates test runs that share a Kafka cluster; empty in every deployment. */
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   /** Coins credited to a new wallet when its user signs up. */
   SIGNUP_BONUS_COINS: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  /**
+   * The secret key of the top-ups' request fingerprint (an HMAC over amount and card number,
+   * docs/payment.md). Keep it stable: a new key makes retries of earlier keys answer 422.
+   */
+  PAYMENT_FINGERPRINT_KEY: z.string().min(16),
   /** Largest single top-up, in coins. */
   TOP_UP_MAX_COINS: z.coerce.number().int().positive().max(100_000_000).default(100_000),
   /**

@@ -6,7 +6,12 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
-import { DECLINING_TEST_CARD } from '../src/top-ups/card-provider';
+import {
+  CardProvider,
+  CardProviderUnavailableError,
+  DECLINING_TEST_CARD,
+} from '../src/top-ups/card-provider';
+import { LedgerRepository, type Posting } from '../src/wallets/ledger.repository';
 import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 /**
@@ -197,6 +202,118 @@ describe('payment service (PostgreSQL + Kafka)', () => {
     expect(retried.body.topUpId).toBe(declined.body.topUpId);
     const wallet = await http().get('/api/payments/wallet').set('authorization', auth);
     expect(wallet.body.balance).toBe(100);
+    // The refused charge is a `failed` record with its reason, and nothing was booked for it.
+    expect(await topUpRecord(declined.body.topUpId)).toEqual({
+      status: 'failed',
+      failure_reason: 'CARD_DECLINED',
+      card_last4: '0002',
+      transaction_id: null,
+      bookings: '0',
+    });
+  });
+
+  const topUpRecord = async (topUpId: string) => {
+    const [row] = await db.query(
+      `SELECT status, failure_reason, card_last4, transaction_id,
+              (SELECT count(*) FROM ledger_transactions WHERE kind = 'top_up' AND reference = $1::text) AS bookings
+       FROM top_ups WHERE id = $1::uuid`,
+      [topUpId],
+    );
+    return row as Record<string, string | null>;
+  };
+
+  it('never charges twice: a retry after an approved charge whose credit failed books that charge once', async () => {
+    const userId = await registeredUser();
+    const auth = await bearer(userId);
+    const key = `crash-${randomUUID()}`;
+    const send = () =>
+      http()
+        .post('/api/payments/top-ups')
+        .set('authorization', auth)
+        .set('idempotency-key', key)
+        .send({ amount: 77 });
+    const provider = app.get(CardProvider);
+    const ledger = app.get(LedgerRepository);
+    const post = ledger.post.bind(ledger);
+    // The database goes away between the approved charge and the credit (the issue's case:
+    // the old code rolled the claim back with it, and the retry charged the card again).
+    let failCredit = true;
+    const spy = jest.spyOn(ledger, 'post').mockImplementation(async (tx, posting: Posting) => {
+      if (failCredit && posting.kind === 'top_up' && posting.amount === 77) {
+        failCredit = false;
+        throw new Error('connection terminated unexpectedly');
+      }
+      return post(tx, posting);
+    });
+    try {
+      const charged = provider.chargeCounts().approved;
+      const crashed = await send();
+      expect(crashed.status).toBe(500);
+      const [pending] = await db.query(
+        `SELECT id, status FROM top_ups WHERE user_id = $1 AND idempotency_key = $2`,
+        [userId, key],
+      );
+      expect(pending.status).toBe('pending');
+      expect(provider.chargeCounts().approved).toBe(charged + 1);
+
+      const retried = await Promise.all([send(), send()]);
+      for (const res of retried) {
+        expect(res.status).toBe(201);
+        expect(res.body).toMatchObject({ topUpId: pending.id, amount: 77, balanceAfter: 177 });
+      }
+      // The provider answered the retries from its record of the top-up id: no new charge.
+      expect(provider.chargeCounts().approved).toBe(charged + 1);
+      expect(await topUpRecord(pending.id)).toMatchObject({
+        status: 'succeeded',
+        card_last4: '4242',
+        bookings: '1',
+      });
+      const wallet = await http().get('/api/payments/wallet').set('authorization', auth);
+      expect(wallet.body.balance).toBe(177);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('keeps the top-up pending when the provider does not answer (503), and the retry resolves it', async () => {
+    const userId = await registeredUser();
+    const auth = await bearer(userId);
+    const key = `timeout-${randomUUID()}`;
+    const send = () =>
+      http()
+        .post('/api/payments/top-ups')
+        .set('authorization', auth)
+        .set('idempotency-key', key)
+        .send({ amount: 12 });
+    const provider = app.get(CardProvider);
+    const spy = jest
+      .spyOn(provider, 'charge')
+      .mockRejectedValueOnce(new CardProviderUnavailableError('timed out'));
+    try {
+      const unanswered = await send();
+      expect(unanswered.status).toBe(503);
+      expect(unanswered.headers['retry-after']).toBe('5');
+      expect(unanswered.body).toMatchObject({
+        code: 'PAYMENT.PROVIDER_UNAVAILABLE',
+        topUpId: expect.any(String),
+      });
+      expect(await topUpRecord(unanswered.body.topUpId)).toMatchObject({
+        status: 'pending',
+        bookings: '0',
+      });
+      const balance = await http().get('/api/payments/wallet').set('authorization', auth);
+      expect(balance.body.balance).toBe(100);
+
+      const retried = await send();
+      expect(retried.status).toBe(201);
+      expect(retried.body).toMatchObject({ topUpId: unanswered.body.topUpId, balanceAfter: 112 });
+      expect(spy.mock.calls.map(([request]) => request.idempotencyKey)).toEqual([
+        unanswered.body.topUpId,
+        unanswered.body.topUpId,
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('settles a purchase once: debit or decline, never twice, never below zero', async () => {
@@ -309,12 +426,19 @@ describe('payment service (PostgreSQL + Kafka)', () => {
       const res = await http().get('/api/payments/wallet').set('authorization', auth);
       return res.body.status === 'closed' ? true : undefined;
     }, 30_000);
+    // The deleted account's access token is still valid, but changes nothing: the guard
+    // refuses it (401) before the closed wallet would (409); reading still works.
     const topUp = await http()
       .post('/api/payments/top-ups')
       .set('authorization', auth)
       .set('idempotency-key', `closed-${randomUUID()}`)
       .send({ amount: 10 });
-    expect(topUp.status).toBe(409);
+    expect(topUp.status).toBe(401);
+    expect(topUp.body).toMatchObject({
+      code: 'AUTH.ACCOUNT_DELETED',
+      requestId: expect.any(String),
+    });
+    expect((await http().get('/api/payments/wallet').set('authorization', auth)).status).toBe(200);
     const purchase = testEnvelope('webtoon.purchase.requested.v1', {
       purchaseId: randomUUID(),
       userId,

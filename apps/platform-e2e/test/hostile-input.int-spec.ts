@@ -122,7 +122,7 @@ describe('hostile input through the gateway', () => {
     const signup = await send('POST', '/api/auth/signup', {
       body: JSON.stringify({ ...user, displayName: 'Hostile Tester' }),
     });
-    expect(signup.status).toBe(201);
+    expect(signup.status).toBe(202);
     const login = await send('POST', '/api/auth/login', { body: JSON.stringify(user) });
     expect(login.status).toBe(200);
     token = login.body.accessToken;

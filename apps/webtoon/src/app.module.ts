@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AuthModule, authOptionsFromConfig } from '@lib/platform';
-import { EventsModule } from '@lib/platform/events';
+import { EventsModule, topicSettingsFromConfig } from '@lib/platform/events';
 import { PostgresModule } from '@lib/platform/postgres';
 import { DataSource } from 'typeorm';
 import { CacheHitHook } from './common/cache-hit.hook';
 import type { AppConfig } from './config';
+import { AccountsModule } from './accounts/accounts.module';
 import { EpisodesModule } from './episodes/episodes.module';
 import { WEBTOON_MIGRATIONS } from './migrations';
 import { PurchasesModule } from './purchases/purchases.module';
@@ -26,6 +27,7 @@ import { ViewsModule } from './views/views.module';
         brokers: config.KAFKA_BROKERS,
         store: { kind: 'postgres', dataSource },
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        ...topicSettingsFromConfig(config),
       }),
     }),
     // The platform's global JWT guard: every route needs a token unless it is marked @Public().
@@ -37,6 +39,7 @@ import { ViewsModule } from './views/views.module';
     ViewsModule,
     EpisodesModule,
     PurchasesModule,
+    AccountsModule,
   ],
   providers: [Seeder, CacheHitHook],
 })

@@ -405,4 +405,61 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
     expect(retry.status).toBe(202);
     expect(retry.body.purchaseId).not.toBe(first.body.purchaseId);
   });
+
+  it('a deleted account: its still-valid token buys nothing (401), and its data is unlinked from it', async () => {
+    const leaving = randomUUID();
+    const seriesRes = await http()
+      .post('/api/webtoons')
+      .set('authorization', await token(leaving, ['author']))
+      .send({ title: `Leaving ${randomUUID()}`, genres: ['drama'] });
+    expect(seriesRes.status).toBe(201);
+    const seriesId: string = seriesRes.body.id;
+    // Someone else's paid episode, which the leaving reader buys.
+    const onSale = await createSeries();
+    const paidNo = await addEpisode(onSale, 3);
+    const auth = await token(leaving);
+    const buy = () =>
+      http()
+        .post(`/api/webtoons/${onSale}/episodes/${paidNo}/purchase`)
+        .set('authorization', auth)
+        .set('idempotency-key', `gone-${randomUUID()}`);
+    const before = await buy();
+    expect(before.status).toBe(202);
+    const buyAgain = () =>
+      http()
+        .post(`/api/webtoons/${seriesId}/episodes/1/purchase`)
+        .set('authorization', auth)
+        .set('idempotency-key', `gone-${randomUUID()}`);
+
+    await publisher.send(
+      testEnvelope('auth.user.deleted.v1', {
+        userId: leaving,
+        deletedAt: new Date().toISOString(),
+      }),
+    );
+    const refused = await waitFor(async () => {
+      const res = await buyAgain();
+      return res.status === 401 ? res : undefined;
+    }, 30_000);
+    expect(refused.body).toMatchObject({
+      code: 'AUTH.ACCOUNT_DELETED',
+      requestId: expect.any(String),
+    });
+    // Reading still works until the token expires.
+    expect((await http().get(`/api/webtoons/${seriesId}`).set('authorization', auth)).status).toBe(
+      200,
+    );
+    // Nothing of webtoon's names the person any more: purchases and the series moved to one
+    // fresh id.
+    const [left] = await db.query(
+      `SELECT (SELECT count(*) FROM purchases WHERE user_id = $1) AS purchases,
+              (SELECT count(*) FROM series WHERE author_id = $1) AS series,
+              (SELECT author_id FROM series WHERE id = $2) AS author,
+              (SELECT user_id FROM purchases WHERE id = $3) AS buyer`,
+      [leaving, seriesId, before.body.purchaseId],
+    );
+    expect(left).toMatchObject({ purchases: '0', series: '0' });
+    expect(left.author).toBe(left.buyer);
+    expect(left.author).not.toBe(leaving);
+  });
 });

@@ -53,6 +53,7 @@ describe('devstack configuration', () => {
     expect(env.KAFKA_BROKERS).toBe('127.0.0.1:19092');
     expect(env.CONSUL_URL).toBe('http://127.0.0.1:18500');
     expect(env.PROMETHEUS_URL).toBe('http://127.0.0.1:19090');
+    expect(env.PAYMENT_FINGERPRINT_KEY).toBe(creds.paymentFingerprintKey);
     for (const svc of ['auth', 'webtoon', 'payment']) {
       const url = new URL(env[`${svc.toUpperCase()}_DATABASE_URL`]);
       expect([url.username, url.password, url.port, url.pathname]).toEqual([

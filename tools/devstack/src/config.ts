@@ -84,7 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
 }
 
 export type Credentials = Record<
-  'postgres' | 'mongoAdmin' | (typeof PG_SERVICES)[number] | (typeof MONGO_SERVICES)[number],
+  | 'postgres'
+  | 'mongoAdmin'
+  | 'paymentFingerprintKey'
+  | (typeof PG_SERVICES)[number]
+  | (typeof MONGO_SERVICES)[number],
   string
 >;
 
@@ -97,7 +101,13 @@ export function loadCredentials(cfg: StackConfig): Credentials {
   const stored = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Credentials>)
     : {};
-  const names = ['postgres', 'mongoAdmin', ...PG_SERVICES, ...MONGO_SERVICES] as const;
+  const names = [
+    'postgres',
+    'mongoAdmin',
+    'paymentFingerprintKey',
+    ...PG_SERVICES,
+    ...MONGO_SERVICES,
+  ] as const;
   const creds = Object.fromEntries(
     names.map((n) => [n, stored[n] ?? randomBytes(12).toString('hex')]),
   ) as Credentials;

@@ -32,6 +32,8 @@ export function buildStackEnv(cfg: StackConfig, creds: Credentials): StackEnv {
     NEWS_MONGODB_URL: mongo('news', creds.news, 'news'),
     BLOG_MONGODB_URL: mongo('blog', creds.blog, 'blog'),
     PROMETHEUS_URL: `http://${HOST}:${p.prometheus}`,
+    // payment's top-up fingerprint key (docs/payment.md): kept with the data it protects
+    PAYMENT_FINGERPRINT_KEY: creds.paymentFingerprintKey,
     // for tests and tools, not for apps
     POSTGRES_ADMIN_URL: pg('postgres', creds.postgres, 'postgres'),
     MONGODB_ADMIN_URL: mongo('devstack', creds.mongoAdmin, 'admin'),

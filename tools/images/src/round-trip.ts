@@ -100,7 +100,7 @@ export async function platformRoundTrip(gateway: string): Promise<RoundTrip> {
       method: 'POST',
       body: { email, password, displayName: 'Round Trip' },
     }),
-    201,
+    202,
     'signup',
   );
   const login = expectStatus(

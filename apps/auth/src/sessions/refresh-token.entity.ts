@@ -19,8 +19,13 @@ export class RefreshToken {
   @Column('bytea', { name: 'token_hash' })
   tokenHash!: Buffer;
 
+  /** Sliding: REFRESH_TOKEN_TTL_SECONDS after issue, never past `sessionExpiresAt`. */
   @Column('timestamptz', { name: 'expires_at' })
   expiresAt!: Date;
+
+  /** Absolute: REFRESH_SESSION_MAX_SECONDS after the login; the same for the whole family. */
+  @Column('timestamptz', { name: 'session_expires_at' })
+  sessionExpiresAt!: Date;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
@@ -31,4 +36,8 @@ export class RefreshToken {
 
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt!: Date | null;
+
+  /** The token this one was first exchanged for (the grace window checks it is still unused). */
+  @Column('uuid', { name: 'replaced_by', nullable: true })
+  replacedBy!: string | null;
 }

@@ -26,8 +26,12 @@ export class RefreshTokensRepository {
     return this.dataSource.manager.findOneBy(RefreshToken, { tokenHash });
   }
 
-  async markUsed(tx: EntityManager, id: string): Promise<void> {
-    await tx.update(RefreshToken, { id }, { usedAt: new Date() });
+  async markUsed(tx: EntityManager, id: string, replacedBy: string): Promise<void> {
+    await tx.update(RefreshToken, { id }, { usedAt: new Date(), replacedBy });
+  }
+
+  findById(tx: EntityManager, id: string): Promise<RefreshToken | null> {
+    return tx.findOneBy(RefreshToken, { id });
   }
 
   async revokeFamily(familyId: string, tx: EntityManager = this.dataSource.manager): Promise<void> {

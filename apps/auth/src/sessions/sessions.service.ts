@@ -14,6 +14,7 @@ import type { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { LoginThrottle } from './login-throttle';
+import type { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import type { TokenResponse } from './sessions.dto';
 
@@ -66,21 +67,36 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.updatePasswordHash(user.id, await this.hasher.hash(password));
     }
-    return this.issue(user, randomUUID());
+    const sessionExpiresAt = new Date(Date.now() + this.config.REFRESH_SESSION_MAX_SECONDS * 1000);
+    return (await this.issue(user, randomUUID(), sessionExpiresAt)).tokens;
   }
 
   /**
-   * Exchanges a refresh token for a new pair. A token that was already exchanged means two
-   * parties hold it (one of them stole it): the whole family is revoked, so both must log in.
+   * Exchanges a refresh token for a new pair, within the session's absolute lifetime. A token
+   * that was already exchanged means two parties hold it (one of them stole it): the whole
+   * family is revoked, so both must log in — unless it is a retried rotation (see
+   * `isRetriedRotation`), which gets a new pair of the same session instead.
    */
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const outcome = await this.refreshTokens.transaction(
       async (tx): Promise<TokenResponse | 'invalid' | 'reused'> => {
         const stored = await this.refreshTokens.findByHashForUpdate(tx, hashToken(refreshToken));
-        if (!stored || stored.revokedAt || stored.expiresAt.getTime() <= Date.now()) {
+        const now = Date.now();
+        if (
+          !stored ||
+          stored.revokedAt ||
+          stored.expiresAt.getTime() <= now ||
+          stored.sessionExpiresAt.getTime() <= now
+        ) {
           return 'invalid';
         }
         if (stored.usedAt) {
+          if (await this.isRetriedRotation(tx, stored, now)) {
+            const user = await this.users.findById(stored.userId);
+            if (!user) return 'invalid';
+            this.logger.log(`Refresh token presented again within the grace window`);
+            return (await this.issue(user, stored.familyId, stored.sessionExpiresAt, tx)).tokens;
+          }
           // Committed, not rolled back with the 401: the revocation is the point.
           await this.refreshTokens.revokeFamily(stored.familyId, tx);
           this.logger.warn(`Refresh token reused; revoked family ${stored.familyId}`);
@@ -88,8 +104,9 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         }
         const user = await this.users.findById(stored.userId);
         if (!user) return 'invalid';
-        await this.refreshTokens.markUsed(tx, stored.id);
-        return this.issue(user, stored.familyId, tx);
+        const next = await this.issue(user, stored.familyId, stored.sessionExpiresAt, tx);
+        await this.refreshTokens.markUsed(tx, stored.id, next.id);
+        return next.tokens;
       },
     );
     if (outcome === 'invalid') throw invalidRefreshToken();
@@ -103,33 +120,66 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     return outcome;
   }
 
+  /**
+   * A spent token presented again is a retry of a rotation whose answer the client lost (a
+   * timeout, a dropped connection, two tabs refreshing at once), not a replay, when both hold:
+   * it was exchanged at most REFRESH_REUSE_GRACE_SECONDS ago, and the token it was exchanged
+   * for has not been used (nor revoked). If the successor was used, the holder of the
+   * successor moved on, so whoever presents the old token now is someone else: reuse.
+   */
+  private async isRetriedRotation(
+    tx: EntityManager,
+    stored: RefreshToken,
+    now: number,
+  ): Promise<boolean> {
+    const graceMs = this.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
+    if (!stored.usedAt || !stored.replacedBy || now - stored.usedAt.getTime() > graceMs) {
+      return false;
+    }
+    const successor = await this.refreshTokens.findById(tx, stored.replacedBy);
+    return successor !== null && successor.usedAt === null && successor.revokedAt === null;
+  }
+
   /** Ends the session the token belongs to. Unknown tokens are ignored: logout is idempotent. */
   async logout(refreshToken: string): Promise<void> {
     const stored = await this.refreshTokens.findByHash(hashToken(refreshToken));
     if (stored) await this.refreshTokens.revokeFamily(stored.familyId);
   }
 
-  private async issue(user: User, familyId: string, tx?: EntityManager): Promise<TokenResponse> {
+  /** A new access token and a refresh token of the family, never valid past the session's end. */
+  private async issue(
+    user: User,
+    familyId: string,
+    sessionExpiresAt: Date,
+    tx?: EntityManager,
+  ): Promise<{ id: string; tokens: TokenResponse }> {
     const refreshToken = randomBytes(32).toString('base64url');
+    const id = randomUUID();
     const now = new Date();
+    const slidingEnd = now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000;
     await this.refreshTokens.insert(
       {
-        id: randomUUID(),
+        id,
         userId: user.id,
         familyId,
         tokenHash: hashToken(refreshToken),
         createdAt: now,
-        expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+        expiresAt: new Date(Math.min(slidingEnd, sessionExpiresAt.getTime())),
+        sessionExpiresAt,
         usedAt: null,
         revokedAt: null,
+        replacedBy: null,
       },
       tx,
     );
     return {
-      accessToken: await this.accessTokens.issue(user),
-      refreshToken,
-      tokenType: 'Bearer',
-      expiresIn: this.accessTokens.ttlSeconds,
+      id,
+      tokens: {
+        accessToken: await this.accessTokens.issue(user),
+        refreshToken,
+        tokenType: 'Bearer',
+        expiresIn: this.accessTokens.ttlSeconds,
+      },
     };
   }
 

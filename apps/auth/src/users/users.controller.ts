@@ -9,9 +9,9 @@ import {
   Post,
   Put,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
-import { SetRolesDto, SignupDto, UserResponse } from './users.dto';
+import { SetRolesDto, SignupAcceptedResponse, SignupDto, UserResponse } from './users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('auth')
@@ -21,8 +21,9 @@ export class UsersController {
 
   @Public()
   @Post('signup')
-  @ApiCreatedResponse({ type: UserResponse })
-  signup(@Body() body: SignupDto): Promise<UserResponse> {
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: SignupAcceptedResponse })
+  signup(@Body() body: SignupDto): Promise<SignupAcceptedResponse> {
     return this.users.signup(body);
   }
 

@@ -92,3 +92,12 @@ export class UserResponse {
     };
   }
 }
+
+/**
+ * The answer to every well-formed signup, whether the email was free or already registered:
+ * the response does not tell which (docs/auth.md).
+ */
+export class SignupAcceptedResponse {
+  @ApiProperty({ enum: ['accepted'] }) status!: 'accepted';
+  @ApiProperty() message!: string;
+}

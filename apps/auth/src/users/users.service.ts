@@ -5,7 +5,7 @@ import { DomainError } from '@lib/platform';
 import { OutboxPublisher } from '@lib/platform/postgres';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { User } from './user.entity';
-import { UserResponse } from './users.dto';
+import { SignupAcceptedResponse, UserResponse } from './users.dto';
 import { UsersRepository } from './users.repository';
 
 export interface NewUser {
@@ -26,11 +26,19 @@ export class UsersService {
     private readonly outbox: OutboxPublisher,
   ) {}
 
-  /** 409 when the email is taken, also when another signup for it wins a race. */
-  async signup(input: NewUser): Promise<UserResponse> {
+  /**
+   * The same answer whether the email was free (the account is created) or taken (nothing
+   * changes, the existing account is untouched), after the same argon2 hashing on both paths,
+   * so neither the response nor its timing tells whether an account exists. The client logs
+   * in next; with a taken email and another password that login fails like any wrong password.
+   */
+  async signup(input: NewUser): Promise<SignupAcceptedResponse> {
     const user = await this.register(input);
-    if (!user) throw new DomainError('AUTH.EMAIL_TAKEN', 'This email is already registered', 409);
-    return UserResponse.of(user);
+    if (!user) this.logger.log('Signup for an email that is already registered; nothing changed');
+    return {
+      status: 'accepted',
+      message: 'If this email was not registered yet, the account is created: log in with it.',
+    };
   }
 
   /**

@@ -3,21 +3,30 @@ import type { EventEnvelope } from '@lib/contracts';
 import { OnEvent } from '@lib/platform/events';
 import { OutboxPublisher } from '@lib/platform/postgres';
 import type { EntityManager } from 'typeorm';
+import { DeletedAccountsRepository } from '../accounts/deleted-accounts.repository';
 import { LedgerRepository } from '../wallets/ledger.repository';
 
 /**
  * A deleted account's wallet is closed, not deleted: the ledger keeps its history, and no
- * top-up or purchase can move its balance any more.
+ * top-up or purchase can move its balance any more. The account is recorded as deleted, so
+ * its still-valid access tokens are refused for any state-changing request (the guard).
  */
 @Injectable()
 export class CloseWalletWhenUserDeletedHandler {
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly outbox: OutboxPublisher,
+    private readonly deletedAccounts: DeletedAccountsRepository,
   ) {}
 
   @OnEvent('auth.user.deleted.v1')
   async handle(event: EventEnvelope<'auth.user.deleted.v1'>, tx: EntityManager): Promise<void> {
+    const deletedAt = Date.parse(event.data.deletedAt);
+    await this.deletedAccounts.record(
+      tx,
+      event.data.userId,
+      new Date(Number.isNaN(deletedAt) ? event.occurredAt : deletedAt),
+    );
     const wallet = await this.ledger.closeWallet(tx, event.data.userId);
     if (!wallet) return;
     await this.outbox.publish(tx, 'payment.wallet.closed.v1', {

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import type { PurchaseSettlementService } from '../purchases/purchase-settlement.service';
 import type { LedgerRepository, Posting, WalletRow } from '../wallets/ledger.repository';
+import type { DeletedAccountsRepository } from '../accounts/deleted-accounts.repository';
 import { CloseWalletWhenUserDeletedHandler } from './close-wallet-when-user-deleted.handler';
 import { OpenWalletWhenUserRegisteredHandler } from './open-wallet-when-user-registered.handler';
 
@@ -70,8 +71,11 @@ function setup() {
       outbox,
       purchases,
     );
-  const close = new CloseWalletWhenUserDeletedHandler(ledger, outbox);
-  return { wallets, postings, published, settledFor, open, close };
+  const deletedAccounts: string[] = [];
+  const close = new CloseWalletWhenUserDeletedHandler(ledger, outbox, {
+    record: async (_tx: EntityManager, userId: string) => void deletedAccounts.push(userId),
+  } as unknown as DeletedAccountsRepository);
+  return { wallets, postings, published, settledFor, open, close, deletedAccounts };
 }
 
 const registered = envelope('auth.user.registered.v1', {
@@ -129,9 +133,10 @@ describe('OpenWalletWhenUserRegisteredHandler', () => {
 
 describe('CloseWalletWhenUserDeletedHandler', () => {
   it('closes the wallet, keeping its balance and history, and announces it once', async () => {
-    const { open, close, wallets, published } = setup();
+    const { open, close, wallets, published, deletedAccounts } = setup();
     await open(100).handle(registered, tx);
     await close.handle(deleted, tx);
+    expect(deletedAccounts).toEqual(['u1']);
     await close.handle({ ...deleted, id: 'ev-3' }, tx);
     expect(wallets.get('u1')).toMatchObject({ status: 'closed', balance: 100 });
     expect(published.map((p) => p.type)).toEqual([
@@ -141,9 +146,10 @@ describe('CloseWalletWhenUserDeletedHandler', () => {
     expect(published[1].data).toEqual({ walletId: 'w-u1', userId: 'u1' });
   });
 
-  it('publishes nothing for a user who never had a wallet', async () => {
-    const { close, published } = setup();
+  it('records the deleted account but publishes nothing for a user who never had a wallet', async () => {
+    const { close, published, deletedAccounts } = setup();
     await close.handle(deleted, tx);
     expect(published).toEqual([]);
+    expect(deletedAccounts).toEqual(['u1']);
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PurchaseDeclineReason } from '@lib/contracts';
 import type { EntityManager } from 'typeorm';
+import { coinsFromDb, optionalCoinsFromDb } from '../wallets/coins';
 
 /**
  * How payment settled a purchase: `succeeded` (debited), `declined`, `refunded` (debited, then
@@ -21,19 +22,32 @@ export interface Settlement {
   waitUntil?: Date | null;
 }
 
-const COLUMNS = `purchase_id AS "purchaseId", user_id AS "userId", amount::int AS amount, status,
-  reason, transaction_id AS "transactionId", balance_after::int AS "balanceAfter",
+const COLUMNS = `purchase_id AS "purchaseId", user_id AS "userId", amount, status,
+  reason, transaction_id AS "transactionId", balance_after AS "balanceAfter",
   wait_until AS "waitUntil"`;
+
+type StoredSettlement = Omit<Settlement, 'amount' | 'balanceAfter'> & {
+  amount: string;
+  balanceAfter: string | null;
+};
+
+function toSettlement(row: StoredSettlement): Settlement {
+  return {
+    ...row,
+    amount: coinsFromDb(row.amount),
+    balanceAfter: optionalCoinsFromDb(row.balanceAfter),
+  };
+}
 
 /** One row per purchase id: the primary key is what makes a debit happen at most once. */
 @Injectable()
 export class SettlementsRepository {
   async find(tx: EntityManager, purchaseId: string): Promise<Settlement | undefined> {
-    const rows: Settlement[] = await tx.query(
+    const rows: StoredSettlement[] = await tx.query(
       `SELECT ${COLUMNS} FROM purchase_settlements WHERE purchase_id = $1`,
       [purchaseId],
     );
-    return rows[0];
+    return rows[0] && toSettlement(rows[0]);
   }
 
   async insert(tx: EntityManager, settlement: Settlement): Promise<void> {
@@ -72,20 +86,22 @@ export class SettlementsRepository {
 
   /** A user's waiting settlements, oldest first, locked until the transaction ends. */
   async waitingOf(tx: EntityManager, userId: string): Promise<Settlement[]> {
-    return tx.query(
+    const rows: StoredSettlement[] = await tx.query(
       `SELECT ${COLUMNS} FROM purchase_settlements WHERE user_id = $1 AND status = 'waiting'
        ORDER BY created_at FOR UPDATE`,
       [userId],
     );
+    return rows.map(toSettlement);
   }
 
   /** Waiting settlements past their bound, locked; rows another transaction holds are skipped. */
   async overdue(tx: EntityManager, limit: number): Promise<Settlement[]> {
-    return tx.query(
+    const rows: StoredSettlement[] = await tx.query(
       `SELECT ${COLUMNS} FROM purchase_settlements WHERE status = 'waiting' AND wait_until <= now()
        ORDER BY wait_until LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
+    return rows.map(toSettlement);
   }
 
   async cancelWaiting(tx: EntityManager, purchaseId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { coinsFromDb } from './coins';
 
 export type LedgerKind = 'signup_bonus' | 'top_up' | 'purchase' | 'purchase_refund';
 export type SystemAccount = 'system:signup_bonus' | 'system:card_provider' | 'system:episode_sales';
@@ -37,45 +38,51 @@ export interface LedgerLine {
   createdAt: Date;
 }
 
-const WALLET_COLUMNS = `id, user_id AS "userId", balance::int AS balance, status, updated_at AS "updatedAt"`;
+type Stored<T, K extends keyof T> = Omit<T, K> & Record<K, string>;
+
+const WALLET_COLUMNS = `id, user_id AS "userId", balance, status, updated_at AS "updatedAt"`;
+
+function toWallet(row: Stored<WalletRow, 'balance'> | undefined): WalletRow | undefined {
+  return row && { ...row, balance: coinsFromDb(row.balance) };
+}
 
 /** Wallets and their double-entry ledger. The balance column is maintained by the database from the entries. */
 @Injectable()
 export class LedgerRepository {
   async openWallet(tx: EntityManager, userId: string): Promise<WalletRow | undefined> {
-    const rows: WalletRow[] = await tx.query(
+    const rows: Stored<WalletRow, 'balance'>[] = await tx.query(
       `INSERT INTO wallets (id, user_id) VALUES ($1, $2)
        ON CONFLICT (user_id) DO NOTHING RETURNING ${WALLET_COLUMNS}`,
       [randomUUID(), userId],
     );
-    return rows[0];
+    return toWallet(rows[0]);
   }
 
   async closeWallet(tx: EntityManager, userId: string): Promise<WalletRow | undefined> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
-    const [rows]: [WalletRow[], number] = await tx.query(
+    const [rows]: [Stored<WalletRow, 'balance'>[], number] = await tx.query(
       `UPDATE wallets SET status = 'closed', closed_at = now(), updated_at = now()
        WHERE user_id = $1 AND status = 'open' RETURNING ${WALLET_COLUMNS}`,
       [userId],
     );
-    return rows[0];
+    return toWallet(rows[0]);
   }
 
   async findWallet(tx: EntityManager, userId: string): Promise<WalletRow | undefined> {
-    const rows: WalletRow[] = await tx.query(
+    const rows: Stored<WalletRow, 'balance'>[] = await tx.query(
       `SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = $1`,
       [userId],
     );
-    return rows[0];
+    return toWallet(rows[0]);
   }
 
   /** Locks the wallet row until the transaction ends: debits of one wallet run one at a time. */
   async lockWallet(tx: EntityManager, userId: string): Promise<WalletRow | undefined> {
-    const rows: WalletRow[] = await tx.query(
+    const rows: Stored<WalletRow, 'balance'>[] = await tx.query(
       `SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = $1 FOR UPDATE`,
       [userId],
     );
-    return rows[0];
+    return toWallet(rows[0]);
   }
 
   /** Books one balanced transaction: the wallet's entry and the system account's opposite one. */
@@ -93,7 +100,8 @@ export class LedgerRepository {
       [transactionId, posting.walletId, posting.amount, posting.counterAccount, -posting.amount],
     );
     const walletEntry = rows.find((row) => row.balance_after !== null);
-    return { transactionId, balanceAfter: Number(walletEntry?.balance_after) };
+    if (!walletEntry) throw new Error(`ledger transaction ${transactionId} has no wallet entry`);
+    return { transactionId, balanceAfter: coinsFromDb(walletEntry.balance_after) };
   }
 
   async lines(
@@ -102,19 +110,24 @@ export class LedgerRepository {
     offset: number,
     limit: number,
   ): Promise<{ items: LedgerLine[]; total: number }> {
-    const [items, counted]: [LedgerLine[], { total: number }[]] = await Promise.all([
-      tx.query(
-        `SELECT e.transaction_id AS "transactionId", t.kind, t.reference,
-                e.amount::int AS amount, e.balance_after::int AS "balanceAfter",
-                e.created_at AS "createdAt"
-         FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
-         WHERE e.wallet_id = $1 ORDER BY e.id DESC OFFSET $2 LIMIT $3`,
-        [walletId, offset, limit],
-      ),
-      tx.query(`SELECT count(*)::int AS total FROM ledger_entries WHERE wallet_id = $1`, [
-        walletId,
-      ]),
-    ]);
-    return { items, total: counted[0]?.total ?? 0 };
+    const [items, counted]: [Stored<LedgerLine, 'amount' | 'balanceAfter'>[], { total: string }[]] =
+      await Promise.all([
+        tx.query(
+          `SELECT e.transaction_id AS "transactionId", t.kind, t.reference,
+                  e.amount, e.balance_after AS "balanceAfter", e.created_at AS "createdAt"
+           FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+           WHERE e.wallet_id = $1 ORDER BY e.id DESC OFFSET $2 LIMIT $3`,
+          [walletId, offset, limit],
+        ),
+        tx.query(`SELECT count(*) AS total FROM ledger_entries WHERE wallet_id = $1`, [walletId]),
+      ]);
+    return {
+      items: items.map((line) => ({
+        ...line,
+        amount: coinsFromDb(line.amount),
+        balanceAfter: coinsFromDb(line.balanceAfter),
+      })),
+      total: coinsFromDb(counted[0]?.total ?? '0'),
+    };
   }
 }

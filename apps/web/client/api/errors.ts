@@ -25,7 +25,8 @@ export class ApiError extends Error {
 
 const BY_CODE: Record<string, string> = {
   'AUTH.INVALID_CREDENTIALS': 'That email and password do not match an account.',
-  'AUTH.EMAIL_TAKEN': 'An account with this email already exists. Try logging in instead.',
+  'WEB.SIGNUP_LOGIN_FAILED':
+    'We could not sign you in with this email and password. If you already have an account, log in instead.',
   'AUTH.TOO_MANY_ATTEMPTS': 'Too many sign-in attempts.',
   'PAYMENT.CARD_DECLINED': 'Your card was declined. No money was taken; try another card.',
   'PAYMENT.INSUFFICIENT_FUNDS': 'Your wallet does not have enough coins for this.',

@@ -121,9 +121,21 @@ export async function logIn(email: string, password: string): Promise<void> {
   await adopt(await parse<AccessToken>(await sessionCall('/session/login', { email, password })));
 }
 
+/**
+ * Signup answers alike for a new and an already registered email (docs/auth.md), so the login
+ * that follows is what tells: it fails when the email belonged to an account with another
+ * password.
+ */
 export async function signUp(email: string, password: string, displayName: string): Promise<void> {
   await call('POST', '/api/auth/signup', { body: { email, password, displayName } });
-  await logIn(email, password);
+  try {
+    await logIn(email, password);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'AUTH.INVALID_CREDENTIALS') {
+      throw new ApiError(401, { code: 'WEB.SIGNUP_LOGIN_FAILED' });
+    }
+    throw error;
+  }
 }
 
 export async function logOut(): Promise<void> {

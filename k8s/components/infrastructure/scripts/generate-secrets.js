@@ -46,6 +46,8 @@ function platformSecrets(infrastructure) {
     'auth-signing-keys': signingKeys(),
     'admin-password': password(),
     'grafana-admin-password': password(),
+    // payment's top-up fingerprint key (docs/payment.md)
+    'payment-fingerprint-key': password(),
   };
   for (const name of POSTGRES_SERVICES) {
     const secret = infrastructure[`${name}-db-password`];
@@ -67,16 +69,32 @@ function loadTestSecrets() {
   return { 'load-test-key': password() };
 }
 
-/** The Secret's data, created from `make()` when it does not exist; an existing one wins. */
+/**
+ * The Secret's data, created from `make()` when it does not exist. An existing one wins: its
+ * values are never changed, but keys a newer release added to `make()` are added to it, so
+ * an upgrade needs no manual step.
+ */
 async function ensureSecret(api, namespace, name, make) {
   const collection = `/api/v1/namespaces/${namespace}/secrets`;
   const found = await api('GET', `${collection}/${name}`);
   if (found.status === 200) {
-    console.log(`secret ${name} exists, left as it is`);
-    const data = found.body.data ?? {};
-    return Object.fromEntries(
-      Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]),
+    const data = Object.fromEntries(
+      Object.entries(found.body.data ?? {}).map(([key, value]) => [
+        key,
+        Buffer.from(value, 'base64').toString(),
+      ]),
     );
+    const wanted = make();
+    const missing = Object.keys(wanted).filter((key) => !(key in data));
+    if (missing.length === 0) {
+      console.log(`secret ${name} exists, left as it is`);
+      return data;
+    }
+    const added = Object.fromEntries(missing.map((key) => [key, wanted[key]]));
+    const patched = await api('PATCH', `${collection}/${name}`, { stringData: added });
+    if (patched.status !== 200) throw new Error(`patching secret ${name}: HTTP ${patched.status}`);
+    console.log(`secret ${name} exists, added keys ${missing.sort().join(', ')}`);
+    return { ...data, ...added };
   }
   if (found.status !== 404) throw new Error(`reading secret ${name}: HTTP ${found.status}`);
   const stringData = make();
@@ -111,7 +129,8 @@ function inClusterApi() {
           headers: {
             authorization: `Bearer ${token}`,
             accept: 'application/json',
-            'content-type': 'application/json',
+            'content-type':
+              method === 'PATCH' ? 'application/merge-patch+json' : 'application/json',
           },
         },
         (response) => {

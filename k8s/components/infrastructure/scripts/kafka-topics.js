@@ -1,5 +1,6 @@
 // Creates the topics of libs/contracts (and their dead-letter topics) the way the apps' own
-// start-up does (3 partitions, replication 1), before the apps start, and waits until each
+// start-up does (3 partitions; replication factor and min.insync.replicas from the same env
+// variables as the apps, default 1), before the apps start, and waits until each
 // partition has a leader. Safe to repeat: existing topics are left alone. Runs in an app image,
 // whose node_modules hold kafkajs (NODE_PATH).
 'use strict';
@@ -15,6 +16,8 @@ const TOPICS = [
   'blog.posts',
 ].flatMap((topic) => [topic, `${topic}.dlq`]);
 const PARTITIONS = 3;
+const REPLICATION_FACTOR = Number(process.env.KAFKA_TOPIC_REPLICATION_FACTOR ?? 1);
+const MIN_INSYNC_REPLICAS = String(process.env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS ?? 1);
 const DEADLINE_MS = 300_000;
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 2000));
@@ -52,7 +55,8 @@ async function main() {
             topics: missing.map((topic) => ({
               topic,
               numPartitions: PARTITIONS,
-              replicationFactor: 1,
+              replicationFactor: REPLICATION_FACTOR,
+              configEntries: [{ name: 'min.insync.replicas', value: MIN_INSYNC_REPLICAS }],
             })),
           }),
         deadline,

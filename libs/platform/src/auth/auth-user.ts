@@ -19,6 +19,7 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 /** The request as the guard leaves it: `user` is set once a token has been verified. */
 export interface AuthenticatedRequest {
+  method: string;
   headers: Record<string, string | string[] | undefined>;
   user?: AuthUser;
 }

@@ -82,11 +82,11 @@ export class EventBus implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const { options } = this;
     await this.connection.connect();
-    await this.connection.ensureTopics(
-      this.topics.all(),
-      options.partitions ?? 3,
-      options.replicationFactor ?? 1,
-    );
+    await this.connection.ensureTopics(this.topics.all(), {
+      partitions: options.partitions ?? 3,
+      replicationFactor: options.replicationFactor ?? 1,
+      minInsyncReplicas: options.minInsyncReplicas ?? 1,
+    });
     this.health.register('kafka', async () => {
       this.consumer?.assertAlive();
       await this.connection.admin.describeCluster();

@@ -32,6 +32,8 @@ export interface EventsModuleOptions {
   partitions?: number;
   /** Replication factor of created topics. Default 1 (the dev stack has one broker). */
   replicationFactor?: number;
+  /** `min.insync.replicas` of created topics. Default 1. See `topicSettingsFromConfig`. */
+  minInsyncReplicas?: number;
   /**
    * Prepended to every topic name, so several environments or test runs can share one cluster
    * without seeing each other's events. Default none.

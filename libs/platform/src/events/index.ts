@@ -1,7 +1,12 @@
 // Entry point `@lib/platform/events`: the event bus (Kafka). The store-specific outboxes come
 // from `@lib/platform/postgres` and `@lib/platform/mongo`.
 export { EventsModule } from './events.module';
-export { kafkaBrokersEnv } from './events.config';
+export {
+  kafkaBrokersEnv,
+  kafkaTopicsEnv,
+  topicSettingsFromConfig,
+  type TopicSettings,
+} from './events.config';
 export type {
   EventsModuleOptions,
   EventsModuleAsyncOptions,

@@ -56,6 +56,20 @@ function onlyAlreadyExists(error: unknown): boolean {
   );
 }
 
+/**
+ * kafkajs reports "Topic creation errors" with the reasons in `errors`; the start-up failure
+ * names them (e.g. a replication factor larger than the cluster: INVALID_REPLICATION_FACTOR).
+ */
+function topicCreationError(error: unknown, settings: { replicationFactor: number }): unknown {
+  const errors = (error as { errors?: { type?: string; message?: string }[] }).errors;
+  if (!Array.isArray(errors) || errors.length === 0) return error;
+  const reasons = [...new Set(errors.map((e) => e.type ?? e.message))].join(', ');
+  return new Error(
+    `creating topics failed (replication factor ${settings.replicationFactor}): ${reasons}`,
+    { cause: error },
+  );
+}
+
 /** Message headers, so tools can filter and trace without parsing the value. */
 export function headersOf(envelope: EventEnvelope): IHeaders {
   return {
@@ -136,8 +150,7 @@ export class KafkaConnection {
    */
   async ensureTopics(
     topics: string[],
-    partitions: number,
-    replicationFactor: number,
+    settings: { partitions: number; replicationFactor: number; minInsyncReplicas: number },
   ): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic));
@@ -145,11 +158,18 @@ export class KafkaConnection {
       try {
         await this.admin.createTopics({
           waitForLeaders: false,
-          topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: settings.partitions,
+            replicationFactor: settings.replicationFactor,
+            configEntries: [
+              { name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) },
+            ],
+          })),
         });
       } catch (error) {
         // Another instance starting at the same moment may have created some of them first.
-        if (!onlyAlreadyExists(error)) throw error;
+        if (!onlyAlreadyExists(error)) throw topicCreationError(error, settings);
       }
     }
     await this.waitForLeaders(topics);
