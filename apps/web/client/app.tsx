@@ -3,6 +3,7 @@ import { LoginPage } from './features/account/login-page';
 import { SignupPage } from './features/account/signup-page';
 import { ArticlePage, NewsPage } from './features/news/news-pages';
 import { BlogPage, PostPage } from './features/blog/blog-pages';
+import { ConsolePage } from './features/console/console-page';
 import { CataloguePage } from './features/catalogue/catalogue-page';
 import { SeriesPage } from './features/catalogue/series-page';
 import { EpisodePage } from './features/reader/episode-page';
@@ -25,15 +26,22 @@ function page(path: string, session: SessionState): ReactNode {
   if (matchPath('/blog', path)) return <BlogPage />;
   if ((params = matchPath('/blog/:id', path))) return <PostPage id={params.id} />;
   if (matchPath('/wallet', path)) {
-    if (session.status === 'restoring') return <Loading what="your session" />;
-    if (session.status === 'signed-out') {
+    return signedIn(session, '/wallet', 'see your wallet') ?? <WalletPage />;
+  }
+  if (matchPath('/console', path)) {
+    const gate = signedIn(session, '/console', 'open the platform console');
+    if (gate) return gate;
+    if (!isAdmin(session)) {
       return (
-        <p>
-          <Link to="/login?next=%2Fwallet">Log in</Link> to see your wallet.
-        </p>
+        <section>
+          <h1>Platform console</h1>
+          <p className="error" role="alert">
+            The console is for administrators; your account does not have the admin role.
+          </p>
+        </section>
       );
     }
-    return <WalletPage />;
+    return <ConsolePage />;
   }
   return (
     <section>
@@ -43,6 +51,23 @@ function page(path: string, session: SessionState): ReactNode {
       </p>
     </section>
   );
+}
+
+/** What a page needing a session shows instead, or undefined once signed in. */
+function signedIn(session: SessionState, path: string, toDo: string): ReactNode | undefined {
+  if (session.status === 'restoring') return <Loading what="your session" />;
+  if (session.status === 'signed-out') {
+    return (
+      <p>
+        <Link to={`/login?next=${encodeURIComponent(path)}`}>Log in</Link> to {toDo}.
+      </p>
+    );
+  }
+  return undefined;
+}
+
+function isAdmin(session: SessionState): boolean {
+  return session.status === 'signed-in' && session.user.roles.includes('admin');
 }
 
 export function App() {
@@ -62,6 +87,7 @@ export function App() {
           <Link to="/news">News</Link>
           <Link to="/blog">Blog</Link>
           {session.status === 'signed-in' && <Link to="/wallet">Wallet</Link>}
+          {isAdmin(session) && <Link to="/console">Console</Link>}
         </nav>
         <div className="account">
           {session.status === 'signed-in' ? (
