@@ -2,7 +2,8 @@ import { type ReactNode } from 'react';
 import { LoginPage } from './features/account/login-page';
 import { SignupPage } from './features/account/signup-page';
 import { ArticlePage, NewsPage } from './features/news/news-pages';
-import { BlogPage, PostPage } from './features/blog/blog-pages';
+import { AuthorPage, AuthorSeriesPage, PUBLISHING_ROLES } from './features/author/author-pages';
+import { BlogPage, NewPostPage, PostPage } from './features/blog/blog-pages';
 import { ConsolePage } from './features/console/console-page';
 import { CataloguePage } from './features/catalogue/catalogue-page';
 import { SeriesPage } from './features/catalogue/series-page';
@@ -24,14 +25,32 @@ function page(path: string, session: SessionState): ReactNode {
   if (matchPath('/news', path)) return <NewsPage />;
   if ((params = matchPath('/news/:id', path))) return <ArticlePage id={params.id} />;
   if (matchPath('/blog', path)) return <BlogPage />;
+  if (matchPath('/blog/new', path)) {
+    return signedIn(session, '/blog/new', 'write a post') ?? <NewPostPage />;
+  }
   if ((params = matchPath('/blog/:id', path))) return <PostPage id={params.id} />;
   if (matchPath('/wallet', path)) {
     return signedIn(session, '/wallet', 'see your wallet') ?? <WalletPage />;
   }
+  if (matchPath('/author', path) || (params = matchPath('/author/series/:id', path))) {
+    const gate = signedIn(session, path, 'publish your series');
+    if (gate) return gate;
+    if (!hasRole(session, PUBLISHING_ROLES)) {
+      return (
+        <section>
+          <h1>Publishing</h1>
+          <p className="error" role="alert">
+            Publishing series needs the author role; an administrator can grant it to your account.
+          </p>
+        </section>
+      );
+    }
+    return params ? <AuthorSeriesPage key={params.id} id={params.id} /> : <AuthorPage />;
+  }
   if (matchPath('/console', path)) {
     const gate = signedIn(session, '/console', 'open the platform console');
     if (gate) return gate;
-    if (!isAdmin(session)) {
+    if (!hasRole(session, ['admin'])) {
       return (
         <section>
           <h1>Platform console</h1>
@@ -66,8 +85,8 @@ function signedIn(session: SessionState, path: string, toDo: string): ReactNode 
   return undefined;
 }
 
-function isAdmin(session: SessionState): boolean {
-  return session.status === 'signed-in' && session.user.roles.includes('admin');
+function hasRole(session: SessionState, roles: readonly string[]): boolean {
+  return session.status === 'signed-in' && session.user.roles.some((r) => roles.includes(r));
 }
 
 export function App() {
@@ -87,7 +106,8 @@ export function App() {
           <Link to="/news">News</Link>
           <Link to="/blog">Blog</Link>
           {session.status === 'signed-in' && <Link to="/wallet">Wallet</Link>}
-          {isAdmin(session) && <Link to="/console">Console</Link>}
+          {hasRole(session, PUBLISHING_ROLES) && <Link to="/author">Publish</Link>}
+          {hasRole(session, ['admin']) && <Link to="/console">Console</Link>}
         </nav>
         <div className="account">
           {session.status === 'signed-in' ? (

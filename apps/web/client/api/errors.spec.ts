@@ -1,4 +1,4 @@
-import { ApiError, humanMessage } from './errors';
+import { ApiError, humanMessage, SIGNUP_NOT_SIGNED_IN } from './errors';
 
 describe('humanMessage', () => {
   it('names known failures by their code', () => {
@@ -8,6 +8,13 @@ describe('humanMessage', () => {
     expect(humanMessage(401, { code: 'AUTH.INVALID_CREDENTIALS' })).toBe(
       'That email and password do not match an account.',
     );
+  });
+
+  it('says the same about a taken email and a signup that did not sign in', () => {
+    const taken = humanMessage(409, { code: 'AUTH.EMAIL_TAKEN' });
+    expect(humanMessage(401, { code: SIGNUP_NOT_SIGNED_IN })).toBe(taken);
+    expect(taken).toMatch(/^We could not create a new account/);
+    expect(taken).not.toMatch(/already exists/);
   });
 
   it("shows a service's validation messages as sentences", () => {

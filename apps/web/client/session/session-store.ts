@@ -1,8 +1,9 @@
 import { useSyncExternalStore } from 'react';
-import { ApiError } from '../api/errors';
+import { ApiError, SIGNUP_NOT_SIGNED_IN } from '../api/errors';
 import { call, connectSession, parse } from '../api/http';
 import type { AccessToken, User } from '../api/types';
 import { navigate } from '../router';
+import { forgetDrafts } from '../ui/drafts';
 
 export type SessionState =
   | { status: 'restoring' }
@@ -121,15 +122,28 @@ export async function logIn(email: string, password: string): Promise<void> {
   await adopt(await parse<AccessToken>(await sessionCall('/session/login', { email, password })));
 }
 
+/**
+ * Signs up, then logs in. Whether the email already had an account is not told apart: auth
+ * may answer 409 for it, or accept the signup without saying (so that nobody can probe which
+ * emails have accounts); both, and a login that then fails, end in one neutral sentence.
+ */
 export async function signUp(email: string, password: string, displayName: string): Promise<void> {
-  await call('POST', '/api/auth/signup', { body: { email, password, displayName } });
-  await logIn(email, password);
+  try {
+    await call('POST', '/api/auth/signup', { body: { email, password, displayName } });
+    await logIn(email, password);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 409 || error.status === 401)) {
+      throw new ApiError(error.status, { code: SIGNUP_NOT_SIGNED_IN });
+    }
+    throw error;
+  }
 }
 
 export async function logOut(): Promise<void> {
   try {
     await sessionCall('/session/logout');
   } finally {
+    forgetDrafts();
     forget(false);
   }
 }
