@@ -36,6 +36,12 @@ export class CountDto {
   @ApiProperty() count!: number;
 }
 
+export class EventCountDto {
+  @ApiProperty() type!: string;
+  @ApiProperty({ description: 'Published since the publishing instances started' }) total!: number;
+  @ApiProperty({ description: 'Published per minute, last 5 minutes' }) perMinute!: number;
+}
+
 export class DeadLetterDto {
   @ApiProperty() service!: string;
   @ApiProperty() group!: string;
@@ -45,8 +51,11 @@ export class DeadLetterDto {
 
 export class SagaDto {
   @ApiProperty({ description: 'Purchases requested and not yet settled' }) pending!: number;
-  @ApiProperty({ type: [CountDto], description: 'Purchases settled, by outcome' })
-  lastFifteenMinutes!: CountDto[];
+  @ApiProperty({
+    type: [CountDto],
+    description: 'Purchases settled by outcome since the webtoon instances started',
+  })
+  settled!: CountDto[];
 }
 
 export class MetricsStateDto {
@@ -58,8 +67,7 @@ export class OverviewResponse {
   @ApiProperty() generatedAt!: string;
   @ApiProperty() historyStepSeconds!: number;
   @ApiProperty({ type: [ServiceOverviewDto] }) services!: ServiceOverviewDto[];
-  @ApiPropertyOptional({ type: [CountDto], description: 'Events published, last 5 minutes' })
-  events?: CountDto[];
+  @ApiPropertyOptional({ type: [EventCountDto] }) events?: EventCountDto[];
   @ApiPropertyOptional({ type: [DeadLetterDto] }) deadLetters?: DeadLetterDto[];
   @ApiPropertyOptional({ type: SagaDto }) saga?: SagaDto;
   @ApiProperty({ type: MetricsStateDto }) metrics!: MetricsStateDto;

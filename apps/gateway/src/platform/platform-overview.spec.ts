@@ -64,6 +64,7 @@ const answers: Record<string, unknown[]> = {
     { metric: { type: 'auth.user.registered.v1' }, value: [END, '7'] },
     { metric: { type: 'news.item.published.v1' }, value: [END, '0'] },
   ],
+  [QUERIES.eventRates]: [{ metric: { type: 'auth.user.registered.v1' }, value: [END, '0.05'] }],
   [QUERIES.deadLetters]: [
     {
       metric: { job: 'blog', group: 'blog', type: 'auth.user.registered.v1' },
@@ -129,15 +130,15 @@ describe('PlatformOverview', () => {
     expect(overview.services[2].rateHistory).toEqual(new Array(steps).fill(0));
 
     expect(overview.events).toEqual([
-      { name: 'auth.user.registered.v1', count: 7 },
-      { name: 'webtoon.purchase.requested.v1', count: 3 },
+      { type: 'auth.user.registered.v1', total: 7, perMinute: 3 },
+      { type: 'webtoon.purchase.requested.v1', total: 3, perMinute: 0 },
     ]);
     expect(overview.deadLetters).toEqual([
       { service: 'blog', group: 'blog', type: 'auth.user.registered.v1', count: 2 },
     ]);
     expect(overview.saga).toEqual({
       pending: 1,
-      lastFifteenMinutes: [
+      settled: [
         { name: 'completed', count: 5 },
         { name: 'declined', count: 2 },
       ],

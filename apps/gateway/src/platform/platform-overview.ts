@@ -4,6 +4,7 @@ import type { MetricsSource, Sample, Series } from './prometheus-client';
 import type {
   CountDto,
   DeadLetterDto,
+  EventCountDto,
   OverviewResponse,
   ServiceOverviewDto,
 } from './platform-overview.dto';
@@ -17,10 +18,13 @@ export const QUERIES = {
   errors: `sum by (job) (rate(http_request_duration_seconds_count{${TRAFFIC},status_code=~"5.."}[1m])) / sum by (job) (rate(http_request_duration_seconds_count{${TRAFFIC}}[1m]))`,
   p99: `histogram_quantile(0.99, sum by (job, le) (rate(http_request_duration_seconds_bucket{${TRAFFIC}}[1m])))`,
   instances: 'sum by (job) (up)',
-  events: 'sum by (type) (increase(events_published_total[5m]))',
+  // Totals since each instance started, as well as rates: a counter's first events fall
+  // outside increase() (a series needs two samples), so a quiet platform would show nothing.
+  events: 'sum by (type) (events_published_total)',
+  eventRates: 'sum by (type) (rate(events_published_total[5m]))',
   deadLetters: 'sum by (job, group, type) (events_dead_lettered_total) > 0',
   pending: 'sum(purchases_pending)',
-  settled: 'sum by (outcome) (increase(purchase_settle_seconds_count[15m]))',
+  settled: 'sum by (outcome) (purchase_settle_seconds_count)',
 } as const;
 
 /** The charts cover the last ten minutes, one point per 15 s. */
@@ -78,18 +82,18 @@ export class PlatformOverview {
     services: ServiceOverviewDto[],
   ): Promise<Partial<OverviewResponse>> {
     const start = new Date(at.getTime() - HISTORY_SECONDS * 1000);
-    const [rate, errors, p99, instances, events, deadLetters, pending, settled] = await Promise.all(
-      [
+    const [rate, errors, p99, instances, events, eventRates, deadLetters, pending, settled] =
+      await Promise.all([
         source.queryRange(QUERIES.rate, start, at, STEP_SECONDS),
         source.query(QUERIES.errors, at),
         source.query(QUERIES.p99, at),
         source.queryRange(QUERIES.instances, start, at, STEP_SECONDS),
         source.query(QUERIES.events, at),
+        source.query(QUERIES.eventRates, at),
         source.query(QUERIES.deadLetters, at),
         source.query(QUERIES.pending, at),
         source.query(QUERIES.settled, at),
-      ],
-    );
+      ]);
     const byJob = <T extends { labels: Record<string, string> }>(rows: T[]) =>
       new Map(rows.map((row) => [row.labels.job ?? '', row]));
     const [rates, errorRatios, p99s, instanceCounts] = [
@@ -112,7 +116,7 @@ export class PlatformOverview {
           instanceHistory: instanceCounts.get(s.service)?.values ?? zeros(),
         };
       }),
-      events: countsBy(events, 'type'),
+      events: eventsOf(events, eventRates),
       deadLetters: deadLetters.map((row): DeadLetterDto => ({
         service: row.labels.job ?? '',
         group: row.labels.group ?? '',
@@ -121,7 +125,7 @@ export class PlatformOverview {
       })),
       saga: {
         pending: Math.round(pending[0]?.value ?? 0),
-        lastFifteenMinutes: countsBy(settled, 'outcome'),
+        settled: countsBy(settled, 'outcome'),
       },
       metrics: { available: true },
     };
@@ -134,4 +138,14 @@ function countsBy(rows: Sample[], label: string): CountDto[] {
     .map((row) => ({ name: row.labels[label] ?? '', count: Math.round(row.value ?? 0) }))
     .filter((row) => row.count > 0)
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}
+
+/** Each event type with its total and its rate per minute, the most published first. */
+function eventsOf(totals: Sample[], rates: Sample[]): EventCountDto[] {
+  const perSecond = new Map(rates.map((row) => [row.labels.type ?? '', row.value ?? 0]));
+  return countsBy(totals, 'type').map(({ name, count }) => ({
+    type: name,
+    total: count,
+    perMinute: Math.round((perSecond.get(name) ?? 0) * 60 * 10) / 10,
+  }));
 }

@@ -132,8 +132,8 @@ export interface PlatformOverview {
   generatedAt: string;
   historyStepSeconds: number;
   services: ServiceOverview[];
-  events?: Count[];
+  events?: { type: string; total: number; perMinute: number }[];
   deadLetters?: { service: string; group: string; type: string; count: number }[];
-  saga?: { pending: number; lastFifteenMinutes: Count[] };
+  saga?: { pending: number; settled: Count[] };
   metrics: { available: boolean; reason?: string };
 }

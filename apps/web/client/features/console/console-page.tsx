@@ -141,35 +141,39 @@ function Overview({ overview }: { overview: PlatformOverview }) {
           </section>
           <section className="panel" aria-labelledby="saga-title">
             <h2 id="saga-title">Purchase saga</h2>
-            <dl className="figures">
+            <p className="muted">Settled since the webtoon instances started, by outcome.</p>
+            <dl className="figures" data-testid="saga">
               <dt>Pending now</dt>
               <dd>{overview.saga?.pending ?? 0}</dd>
-              {(overview.saga?.lastFifteenMinutes ?? []).map((c) => (
-                <FigureRow key={c.name} name={`${c.name} (15 min)`} count={c.count} />
+              {(overview.saga?.settled ?? []).map((c) => (
+                <FigureRow key={c.name} name={c.name} count={c.count} />
               ))}
             </dl>
           </section>
           <section className="panel" aria-labelledby="events-title">
-            <h2 id="events-title">Events, last 5 minutes</h2>
+            <h2 id="events-title">Events published</h2>
+            <p className="muted">Since the publishing instances started.</p>
             {overview.events?.length ? (
-              <table className="counts">
+              <table className="counts" data-testid="events">
                 <thead>
                   <tr>
                     <th scope="col">Type</th>
-                    <th scope="col">Count</th>
+                    <th scope="col">Total</th>
+                    <th scope="col">Per minute</th>
                   </tr>
                 </thead>
                 <tbody>
                   {overview.events.map((e) => (
-                    <tr key={e.name}>
-                      <td>{e.name}</td>
-                      <td>{e.count}</td>
+                    <tr key={e.type}>
+                      <td>{e.type}</td>
+                      <td>{e.total}</td>
+                      <td>{e.perMinute}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             ) : (
-              <p className="muted">No events in the last 5 minutes.</p>
+              <p className="muted">No events published yet.</p>
             )}
           </section>
           <section className="panel" aria-labelledby="dead-title">
