@@ -22,7 +22,7 @@ async function seriesOf(authorId: string, signal: AbortSignal): Promise<Series[]
     const found = await call<Page<Series & { authorId?: string }>>(
       'GET',
       `/api/webtoons?limit=50&page=${page}`,
-      { signal },
+      { signal, fresh: true },
     );
     mine.push(...found.items.filter((s) => s.authorId === authorId));
     if (page * found.limit >= found.total) break;
@@ -179,10 +179,13 @@ function EpisodeForm({ seriesId, published }: { seriesId: string; published: () 
 export function AuthorSeriesPage({ id }: { id: string }) {
   const key = encodeURIComponent(id);
   const [series] = useLoad(`author-series:${id}`, (signal) =>
-    call<Series>('GET', `/api/webtoons/${key}`, { signal }),
+    call<Series>('GET', `/api/webtoons/${key}`, { signal, fresh: true }),
   );
   const [episodes, reload] = useLoad(`author-episodes:${id}`, (signal) =>
-    call<Page<EpisodeSummary>>('GET', `/api/webtoons/${key}/episodes?limit=50`, { signal }),
+    call<Page<EpisodeSummary>>('GET', `/api/webtoons/${key}/episodes?limit=50`, {
+      signal,
+      fresh: true,
+    }),
   );
   return (
     <Loaded load={series} what="the series">
