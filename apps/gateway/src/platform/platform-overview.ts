@@ -15,7 +15,8 @@ const TRAFFIC = 'route!~"/health/.+|/metrics"';
 /** The queries behind the console (docs/web.md lists what each one shows). */
 export const QUERIES = {
   rate: `sum by (job) (rate(http_request_duration_seconds_count{${TRAFFIC}}[1m]))`,
-  errors: `sum by (job) (rate(http_request_duration_seconds_count{${TRAFFIC},status_code=~"5.."}[1m])) / sum by (job) (rate(http_request_duration_seconds_count{${TRAFFIC}}[1m]))`,
+  // `or … * 0`: a service with traffic and no 5xx has no 5xx series, and its ratio is 0, not none.
+  errors: `(sum by (job) (rate(http_request_duration_seconds_count{${TRAFFIC},status_code=~"5.."}[1m])) or sum by (job) (rate(http_request_duration_seconds_count{${TRAFFIC}}[1m])) * 0) / sum by (job) (rate(http_request_duration_seconds_count{${TRAFFIC}}[1m]))`,
   p99: `histogram_quantile(0.99, sum by (job, le) (rate(http_request_duration_seconds_bucket{${TRAFFIC}}[1m])))`,
   instances: 'sum by (job) (up)',
   // Totals since each instance started, as well as rates: a counter's first events fall
