@@ -782,6 +782,9 @@ describe('network policies', () => {
     ['secret-generator → API server', pods['secret-generator'], outside, 443],
     ['prometheus → consul', pods.prometheus, pods.consul, 8500],
     ['grafana → prometheus', pods.grafana, pods.prometheus, 9090],
+    // The web console's overview, and the browser's session endpoints (docs/web.md).
+    ['gateway → prometheus', pods.gateway, pods.prometheus, 9090],
+    ['web → auth session', pods.web, pods.auth, appPort('auth')],
   );
 
   it.each(needed)('allow %s', (_path, from, to, port) => {
