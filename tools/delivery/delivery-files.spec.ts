@@ -6,7 +6,7 @@ import { parse, parseAllDocuments } from 'yaml';
 // The delivery files (compose, Kubernetes) are checked against the code they deliver: a renamed
 // env variable or a missing probe fails here. Rules and dashboards: tools/monitoring.
 const root = resolve(__dirname, '..', '..');
-const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog'];
+const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog', 'web'];
 const STORE_ENV: Record<string, string> = {
   auth: 'AUTH_DATABASE_URL',
   webtoon: 'WEBTOON_DATABASE_URL',

@@ -12,7 +12,7 @@ import { parse, parseAllDocuments } from 'yaml';
 // The overlays that bring their own infrastructure (demo: official images; local: images built
 // here), checked as rendered: what a cluster would receive from `kubectl apply -k`.
 const root = resolve(__dirname, '..', '..');
-const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog'];
+const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog', 'web'];
 const SCRIPTS = join(root, 'k8s', 'components', 'infrastructure', 'scripts');
 const NAMESPACE = 'platform-demo';
 const NAME = 'app.kubernetes.io/name';
@@ -120,7 +120,7 @@ describe.each(Object.entries(overlays))('the %s overlay', (overlay, objects) => 
     expect(find(objects, 'Namespace', NAMESPACE)).toBeTruthy();
   });
 
-  it('runs the six apps, monitoring and the infrastructure as StatefulSets', () => {
+  it('runs the seven apps, monitoring and the infrastructure as StatefulSets', () => {
     const byKind = (kind: string) =>
       objects
         .filter((o) => o.kind === kind)
@@ -813,6 +813,9 @@ describe('network policies', () => {
     ['secret-generator → API server', pods['secret-generator'], outside, 443],
     ['prometheus → consul', pods.prometheus, pods.consul, 8500],
     ['grafana → prometheus', pods.grafana, pods.prometheus, 9090],
+    // The web console's overview, and the browser's session endpoints (docs/web.md).
+    ['gateway → prometheus', pods.gateway, pods.prometheus, 9090],
+    ['web → auth session', pods.web, pods.auth, appPort('auth')],
   );
 
   it.each(needed)('allow %s', (_path, from, to, port) => {

@@ -28,6 +28,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   GATEWAY_CONNECTIONS_PER_INSTANCE: z.coerce.number().int().positive().default(128),
   /** A connect that takes longer counts as refused and is retried on another instance. */
   GATEWAY_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(1_000),
+  /**
+   * Where the platform console's overview (/api/platform/overview) reads rates, latencies,
+   * events and the saga from. Unset (or empty): the overview shows the gateway's own view only.
+   */
+  PROMETHEUS_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -26,6 +26,10 @@ const reader = {
   email: `web-${run}@example.com`,
   password: `correct horse ${randomUUID()}`,
 };
+/** auth creates this admin on start (ADMIN_EMAIL / ADMIN_PASSWORD), as in the dev stack. */
+/** The post the reader writes in the page, and where it ended up. */
+const review = { title: `A reader's review ${run}`, path: '' };
+const admin = { email: `admin-${run}@example.com`, password: `admin passphrase ${randomUUID()}` };
 
 describeWithBrowser('the web front-end in a browser', () => {
   const apps: RunningApp[] = [];
@@ -47,7 +51,10 @@ describeWithBrowser('the web front-end in a browser', () => {
       NAMES.includes(spec.name),
     );
     buildApps(NAMES, true);
-    for (const spec of specs) apps.push(startApp(spec, {}, logDir));
+    const adminEnv = { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password };
+    for (const spec of specs) {
+      apps.push(startApp(spec, spec.name === 'auth' ? adminEnv : {}, logDir));
+    }
     // Generous: five Node apps starting at once on a busy two-core machine take minutes.
     await waitUntilReady(apps, process.env.CONSUL_URL!, 300_000, logDir);
     // Registered is not yet routed: wait until the gateway sends pages to web and reads to webtoon.
@@ -88,6 +95,13 @@ describeWithBrowser('the web front-end in a browser', () => {
     await page.getByLabel('Search titles').fill(title);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: title }).click();
+  };
+
+  const logInAs = async (who: { email: string; password: string }) => {
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByLabel('Password').fill(who.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('signed-in-as').waitFor();
   };
 
   const shoot = async (name: string) => {
@@ -317,6 +331,158 @@ describeWithBrowser('the web front-end in a browser', () => {
       await page.getByRole('heading', { name: post.title, level: 1 }).waitFor();
       return undefined;
     }, 30_000);
+  });
+
+  it('writes a blog post and a comment as a signed-in reader', async () => {
+    await page.goto('/login');
+    await logInAs(reader);
+    await page.getByRole('link', { name: 'Blog' }).click();
+    await page.getByRole('link', { name: 'Write a post' }).click();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('alert').getByText('Give the post a title.').waitFor();
+
+    await page.getByLabel('Title', { exact: true }).fill(review.title);
+    await page.getByLabel('Post', { exact: true }).fill('The cliffhanger in episode 2 got me.');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { name: review.title, level: 1 }).waitFor();
+    review.path = new URL(page.url()).pathname;
+    expect(review.path).toMatch(/^\/blog\/[^/]+$/);
+
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await page.getByRole('alert').getByText('Write something in the comment.').waitFor();
+    await page.getByLabel('Comment', { exact: true }).fill('Agreed, and the art too.');
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await page.locator('.comments li').getByText('Agreed, and the art too.').waitFor();
+    await page.getByRole('heading', { name: 'Comments (1)' }).waitFor();
+    expect(await page.getByLabel('Comment', { exact: true }).inputValue()).toBe('');
+    await shoot('blog-post');
+  });
+
+  it('sends an expired session to log in and keeps what was typed', async () => {
+    const draft = 'Typed while the session ran out, and not lost.';
+    await page.getByLabel('Comment', { exact: true }).fill(draft);
+    // The session ends as it would after its lifetime: the refresh cookie is gone and the
+    // next call's access token is refused (by the real gateway, as an invalid token).
+    await context.clearCookies();
+    await page.route(
+      '**/api/blog/posts/*/comments',
+      (route) =>
+        route.continue({
+          headers: { ...route.request().headers(), authorization: 'Bearer expired.access.token' },
+        }),
+      { times: 1 },
+    );
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await page.getByText('Your session ended. Log in again to carry on where you were.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    await logInAs(reader);
+    await page.getByRole('heading', { name: review.title, level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(review.path);
+    expect(await page.getByLabel('Comment', { exact: true }).inputValue()).toBe(draft);
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await page.locator('.comments li').getByText(draft).waitFor();
+    await page.getByRole('heading', { name: 'Comments (2)' }).waitFor();
+  });
+
+  it('publishes a series and an episode in the author view', async () => {
+    // Readers do not see it: webtoon lets authors and admins publish.
+    expect(await page.getByRole('link', { name: 'Publish', exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('link', { name: 'Log in' }).click();
+    await logInAs(admin);
+    await page.getByRole('link', { name: 'Publish', exact: true }).click();
+    await page.getByRole('heading', { name: 'Your series', level: 1 }).waitFor();
+    await page.getByText('You have not started a series yet.').waitFor();
+    await page.getByRole('button', { name: 'Create series' }).click();
+    await page.getByRole('alert').getByText('Give the series a title.').waitFor();
+
+    const title = `Harbour Lights ${run}`;
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('Genres').fill('drama, slice-of-life');
+    await page.getByLabel('Synopsis').fill('A lighthouse keeper writes letters to passing ships.');
+    await page.getByRole('button', { name: 'Create series' }).click();
+    await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await page.getByText('No episodes yet: publish the first one below.').waitFor();
+
+    await page.getByLabel('Episode title').fill('The first letter');
+    await page.getByLabel('Page images').fill('not a web address');
+    await page.getByRole('button', { name: 'Publish episode' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('Every page image needs a web address (https://…), one per line.')
+      .waitFor();
+    await page
+      .getByLabel('Page images')
+      .fill('https://cdn.example.com/harbour/1.jpg\nhttps://cdn.example.com/harbour/2.jpg');
+    await page.getByRole('button', { name: 'Publish episode' }).click();
+    const episode = page.getByRole('link', { name: '1. The first letter' });
+    await episode.waitFor();
+    await shoot('author');
+
+    await episode.click();
+    await page.getByRole('heading', { name: /^1\. The first letter/ }).waitFor();
+    await page.getByRole('img', { name: 'Page 2 of 2' }).waitFor({ state: 'attached' });
+  });
+
+  it('shows six services in the console, then the stopped one red and the rest green', async () => {
+    // The overview is the admins': 401 without a token, 403 with a reader's.
+    const overview = `${gateway}/api/platform/overview`;
+    expect((await fetch(overview)).status).toBe(401);
+    const login = await fetch(`${gateway}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: reader.email, password: reader.password }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const asReader = await fetch(overview, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(asReader.status).toBe(403);
+    expect(await asReader.json()).toMatchObject({ code: 'AUTH.FORBIDDEN' });
+
+    await page.getByRole('link', { name: 'Console' }).click();
+    await page.getByRole('heading', { name: 'Platform console', level: 1 }).waitFor();
+    const cards = page.locator('.services > li');
+    /** "auth:up blog:up …", sorted: the page lists services in the route table's order. */
+    let seen = '';
+    const states = async () => {
+      const pairs = await Promise.all(
+        (await cards.all()).map(
+          async (card) =>
+            `${await card.getAttribute('data-service')}:${await card.getAttribute('data-status')}`,
+        ),
+      );
+      seen = pairs.sort().join(' ');
+      return seen;
+    };
+    const expectStates = (want: string) =>
+      waitFor(
+        async () => ((await states()) === want ? true : undefined),
+        30_000,
+        () => `the console shows ${seen}`,
+      );
+    await expectStates('auth:up blog:up news:up payment:up web:up webtoon:up');
+    // Prometheus (the dev stack's, read by the gateway) has scraped this run's webtoon, and
+    // the purchase and the signup show up in the saga and the events.
+    const replicas = page.getByTestId('webtoon-replicas');
+    await waitFor(
+      async () => (Number(await replicas.textContent()) >= 1 ? true : undefined),
+      60_000,
+    );
+    await page
+      .getByTestId('events')
+      .getByRole('cell', { name: 'auth.user.registered.v1' })
+      .waitFor();
+    await page.getByTestId('saga').getByText('completed', { exact: true }).waitFor();
+    expect(await page.locator('.service .sparkline').count()).toBe(6);
+    await shoot('console');
+
+    // Stopping news' only process: it leaves Consul, the gateway drops it, the page turns it red.
+    const news = apps.find((app) => app.spec.name === 'news')!;
+    await stopApps([news]);
+    apps.splice(apps.indexOf(news), 1);
+    await expectStates('auth:up blog:up news:down payment:up web:up webtoon:up');
+    await page.locator('[data-service="news"]').getByText('0 of 0 instances passing').waitFor();
+    await shoot('console-news-down');
   });
 
   it('fits a phone-width screen', async () => {

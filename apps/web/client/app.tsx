@@ -2,7 +2,9 @@ import { type ReactNode } from 'react';
 import { LoginPage } from './features/account/login-page';
 import { SignupPage } from './features/account/signup-page';
 import { ArticlePage, NewsPage } from './features/news/news-pages';
-import { BlogPage, PostPage } from './features/blog/blog-pages';
+import { AuthorPage, AuthorSeriesPage, PUBLISHING_ROLES } from './features/author/author-pages';
+import { BlogPage, NewPostPage, PostPage } from './features/blog/blog-pages';
+import { ConsolePage } from './features/console/console-page';
 import { CataloguePage } from './features/catalogue/catalogue-page';
 import { SeriesPage } from './features/catalogue/series-page';
 import { EpisodePage } from './features/reader/episode-page';
@@ -23,17 +25,42 @@ function page(path: string, session: SessionState): ReactNode {
   if (matchPath('/news', path)) return <NewsPage />;
   if ((params = matchPath('/news/:id', path))) return <ArticlePage id={params.id} />;
   if (matchPath('/blog', path)) return <BlogPage />;
+  if (matchPath('/blog/new', path)) {
+    return signedIn(session, '/blog/new', 'write a post') ?? <NewPostPage />;
+  }
   if ((params = matchPath('/blog/:id', path))) return <PostPage id={params.id} />;
   if (matchPath('/wallet', path)) {
-    if (session.status === 'restoring') return <Loading what="your session" />;
-    if (session.status === 'signed-out') {
+    return signedIn(session, '/wallet', 'see your wallet') ?? <WalletPage />;
+  }
+  if (matchPath('/author', path) || (params = matchPath('/author/series/:id', path))) {
+    const gate = signedIn(session, path, 'publish your series');
+    if (gate) return gate;
+    if (!hasRole(session, PUBLISHING_ROLES)) {
       return (
-        <p>
-          <Link to="/login?next=%2Fwallet">Log in</Link> to see your wallet.
-        </p>
+        <section>
+          <h1>Publishing</h1>
+          <p className="error" role="alert">
+            Publishing series needs the author role; an administrator can grant it to your account.
+          </p>
+        </section>
       );
     }
-    return <WalletPage />;
+    return params ? <AuthorSeriesPage key={params.id} id={params.id} /> : <AuthorPage />;
+  }
+  if (matchPath('/console', path)) {
+    const gate = signedIn(session, '/console', 'open the platform console');
+    if (gate) return gate;
+    if (!hasRole(session, ['admin'])) {
+      return (
+        <section>
+          <h1>Platform console</h1>
+          <p className="error" role="alert">
+            The console is for administrators; your account does not have the admin role.
+          </p>
+        </section>
+      );
+    }
+    return <ConsolePage />;
   }
   return (
     <section>
@@ -43,6 +70,23 @@ function page(path: string, session: SessionState): ReactNode {
       </p>
     </section>
   );
+}
+
+/** What a page needing a session shows instead, or undefined once signed in. */
+function signedIn(session: SessionState, path: string, toDo: string): ReactNode | undefined {
+  if (session.status === 'restoring') return <Loading what="your session" />;
+  if (session.status === 'signed-out') {
+    return (
+      <p>
+        <Link to={`/login?next=${encodeURIComponent(path)}`}>Log in</Link> to {toDo}.
+      </p>
+    );
+  }
+  return undefined;
+}
+
+function hasRole(session: SessionState, roles: readonly string[]): boolean {
+  return session.status === 'signed-in' && session.user.roles.some((r) => roles.includes(r));
 }
 
 export function App() {
@@ -62,6 +106,8 @@ export function App() {
           <Link to="/news">News</Link>
           <Link to="/blog">Blog</Link>
           {session.status === 'signed-in' && <Link to="/wallet">Wallet</Link>}
+          {hasRole(session, PUBLISHING_ROLES) && <Link to="/author">Publish</Link>}
+          {hasRole(session, ['admin']) && <Link to="/console">Console</Link>}
         </nav>
         <div className="account">
           {session.status === 'signed-in' ? (

@@ -100,7 +100,7 @@ describe('the compose files', () => {
   const main = load('docker-compose.yml');
   const local = load('docker-compose.local.yml');
   const infra = Object.keys(INFRA_IMAGES) as InfraName[];
-  const apps = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog'];
+  const apps = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog', 'web'];
 
   it('pin the official images at the versions the dev stack runs, and the stand-ins beside them', () => {
     for (const name of infra) {

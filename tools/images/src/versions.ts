@@ -41,7 +41,7 @@ export function localInfraImage(name: InfraName): string {
   return `microservices-platform/${name === 'mongo' ? 'ferretdb' : name}:${INFRA_IMAGES[name].version}`;
 }
 
-export const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog'] as const;
+export const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog', 'web'] as const;
 export type AppName = (typeof APPS)[number];
 export const APP_REPOSITORY = 'microservices-platform';
 
@@ -56,6 +56,7 @@ export const IMAGE_BUDGET_MB: Record<AppName | InfraName | 'load', number> = {
   payment: 450,
   news: 450,
   blog: 450,
+  web: 450,
   kafka: 650,
   consul: 450,
   postgres: 500,

@@ -7,6 +7,7 @@ import { UpstreamRegistry } from '../discovery/upstream-registry';
 import { CircuitBreaker, DEFAULT_BREAKER_OPTIONS } from '../resilience/circuit-breaker';
 import { RateLimiter } from '../resilience/rate-limiter';
 import { servicesOf, type RouteDefinition } from '../routing/route-table';
+import { PlatformController } from '../platform/platform.controller';
 import { UpstreamsController } from '../upstreams/upstreams.controller';
 import { GatewayMetrics } from './gateway-metrics';
 import { ProxyService } from './proxy.service';
@@ -29,7 +30,7 @@ export class ProxyModule {
           globalGuard: false,
         }),
       ],
-      controllers: [UpstreamsController, DocsController],
+      controllers: [UpstreamsController, DocsController, PlatformController],
       providers: [
         { provide: ROUTE_TABLE, useValue: routes },
         {

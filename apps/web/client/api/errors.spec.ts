@@ -1,4 +1,4 @@
-import { ApiError, humanMessage } from './errors';
+import { ApiError, humanMessage, SIGNUP_NOT_SIGNED_IN } from './errors';
 
 describe('humanMessage', () => {
   it('names known failures by their code', () => {
@@ -8,6 +8,12 @@ describe('humanMessage', () => {
     expect(humanMessage(401, { code: 'AUTH.INVALID_CREDENTIALS' })).toBe(
       'That email and password do not match an account.',
     );
+  });
+
+  it('says of a signup that did not sign in one neutral sentence, never that the email exists', () => {
+    const neutral = humanMessage(401, { code: SIGNUP_NOT_SIGNED_IN });
+    expect(neutral).toMatch(/^We could not create a new account/);
+    expect(neutral).not.toMatch(/already exists/);
   });
 
   it("shows a service's validation messages as sentences", () => {

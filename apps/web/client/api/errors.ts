@@ -23,10 +23,16 @@ export class ApiError extends Error {
   }
 }
 
+/** The page's own code for a signup that did not end signed in (session-store's signUp). */
+export const SIGNUP_NOT_SIGNED_IN = 'WEB.SIGNUP_NOT_SIGNED_IN';
+
+/** One sentence whether or not the email already had an account. */
+const SIGNUP_NEUTRAL =
+  'We could not create a new account and sign you in with these details. If you already have an account with this email, log in with its password.';
+
 const BY_CODE: Record<string, string> = {
+  [SIGNUP_NOT_SIGNED_IN]: SIGNUP_NEUTRAL,
   'AUTH.INVALID_CREDENTIALS': 'That email and password do not match an account.',
-  'WEB.SIGNUP_LOGIN_FAILED':
-    'We could not sign you in with this email and password. If you already have an account, log in instead.',
   'AUTH.TOO_MANY_ATTEMPTS': 'Too many sign-in attempts.',
   'PAYMENT.CARD_DECLINED': 'Your card was declined. No money was taken; try another card.',
   'PAYMENT.INSUFFICIENT_FUNDS': 'Your wallet does not have enough coins for this.',

@@ -5,6 +5,8 @@ export interface RequestOptions {
   /** For POSTs that move money or start a purchase: a retry must not do it twice. */
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** Revalidate instead of using the browser's copy: after a write, public reads may be cached. */
+  fresh?: boolean;
 }
 
 /** How the API layer reaches the session without importing it (the session uses this layer). */
@@ -54,6 +56,7 @@ async function send(method: string, path: string, options: RequestOptions): Prom
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
       credentials: 'same-origin',
+      cache: options.fresh ? 'no-cache' : 'default',
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;

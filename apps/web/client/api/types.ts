@@ -109,3 +109,31 @@ export interface BlogPostDetail extends BlogPost {
   comments: BlogComment[];
   commentsTotal: number;
 }
+
+/** GET /api/platform/overview (the gateway; admins only). */
+export interface ServiceOverview {
+  service: string;
+  status: 'up' | 'down';
+  circuit: 'closed' | 'open' | 'half-open';
+  instances: { id: string; address: string; port: number; version?: string; health: string }[];
+  requestsPerSecond?: number;
+  errorRatio?: number | null;
+  p99Seconds?: number | null;
+  rateHistory?: number[];
+  instanceHistory?: number[];
+}
+
+export interface Count {
+  name: string;
+  count: number;
+}
+
+export interface PlatformOverview {
+  generatedAt: string;
+  historyStepSeconds: number;
+  services: ServiceOverview[];
+  events?: { type: string; total: number; perMinute: number }[];
+  deadLetters?: { service: string; group: string; type: string; count: number }[];
+  saga?: { pending: number; settled: Count[] };
+  metrics: { available: boolean; reason?: string };
+}

@@ -1,8 +1,9 @@
 import { useSyncExternalStore } from 'react';
-import { ApiError } from '../api/errors';
+import { ApiError, SIGNUP_NOT_SIGNED_IN } from '../api/errors';
 import { call, connectSession, parse } from '../api/http';
 import type { AccessToken, User } from '../api/types';
 import { navigate } from '../router';
+import { forgetDrafts } from '../ui/drafts';
 
 export type SessionState =
   | { status: 'restoring' }
@@ -122,17 +123,18 @@ export async function logIn(email: string, password: string): Promise<void> {
 }
 
 /**
- * Signup answers alike for a new and an already registered email (docs/auth.md), so the login
- * that follows is what tells: it fails when the email belonged to an account with another
- * password.
+ * Signs up, then logs in. Signup answers alike for a new and an already registered email
+ * (docs/auth.md), so nobody can probe which emails have accounts; the login that follows fails
+ * when the email belonged to an account with another password, and that ends in one neutral
+ * sentence.
  */
 export async function signUp(email: string, password: string, displayName: string): Promise<void> {
-  await call('POST', '/api/auth/signup', { body: { email, password, displayName } });
   try {
+    await call('POST', '/api/auth/signup', { body: { email, password, displayName } });
     await logIn(email, password);
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'AUTH.INVALID_CREDENTIALS') {
-      throw new ApiError(401, { code: 'WEB.SIGNUP_LOGIN_FAILED' });
+    if (error instanceof ApiError && error.status === 401) {
+      throw new ApiError(error.status, { code: SIGNUP_NOT_SIGNED_IN });
     }
     throw error;
   }
@@ -142,6 +144,7 @@ export async function logOut(): Promise<void> {
   try {
     await sessionCall('/session/logout');
   } finally {
+    forgetDrafts();
     forget(false);
   }
 }
