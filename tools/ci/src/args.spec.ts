@@ -46,17 +46,12 @@ describe('parseCommand', () => {
     expect(() => parseCommand(['launch'])).toThrow(/unknown step launch/);
   });
 
-  it('wants exactly one push target', () => {
+  it('pushes to the registry it is given', () => {
     expect(parseCommand(['push', '--registry', 'registry.example.com/platform/'])).toMatchObject({
-      target: { kind: 'registry', prefix: 'registry.example.com/platform' },
+      registry: 'registry.example.com/platform',
     });
-    expect(parseCommand(['push', '--devcluster'])).toMatchObject({
-      target: { kind: 'devcluster' },
-    });
-    expect(() => parseCommand(['push'])).toThrow(/exactly one/);
-    expect(() => parseCommand(['push', '--devcluster', '--registry', 'r/p'])).toThrow(
-      /exactly one/,
-    );
+    expect(() => parseCommand(['push'])).toThrow(/needs --registry <prefix>/);
+    expect(() => parseCommand(['push', '--devcluster'])).toThrow(UsageError);
   });
 
   it('reads the load gate thresholds and checks them', () => {

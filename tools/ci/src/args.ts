@@ -8,7 +8,7 @@ export type AppSelection =
 export type Command =
   | { name: 'affected'; overlay: string; base?: string }
   | { name: 'build'; tag?: string; apps: AppSelection }
-  | { name: 'push'; tag?: string; apps: AppSelection; target: PushTarget }
+  | { name: 'push'; tag?: string; apps: AppSelection; registry: string }
   | {
       name: 'deploy';
       overlay: string;
@@ -23,8 +23,6 @@ export type Command =
   | { name: 'rollback'; overlay: string; timeoutS: number }
   | { name: 'record'; overlay: string };
 
-export type PushTarget = { kind: 'registry'; prefix: string } | { kind: 'devcluster' };
-
 export interface LoadGateOptions {
   rate: number;
   durationS: number;
@@ -35,8 +33,9 @@ export interface LoadGateOptions {
 export const USAGE = `usage: npm run ci:<step> -- [options]
   ci:affected  --overlay <name> [--base <commit>]   apps changed since the overlay's last recorded deploy
   ci:build     [--tag <tag>] [--apps <a,b|all|affected>]
-  ci:push      [--tag <tag>] [--apps …] (--registry <prefix> | --devcluster)
+  ci:push      --registry <prefix> [--tag <tag>] [--apps …]   records each image's digest
   ci:deploy    --overlay <name> [--tag <tag>] [--apps …] [--registry <prefix>] [--dry-run]
+               with --registry: the digests ci:push recorded for that prefix and tag
   ci:wait      --overlay <name> [--timeout <s>]     every rollout of the last deploy
   ci:smoke     --url <gateway> [--within <s>]       needs SMOKE_EMAIL and SMOKE_PASSWORD
   ci:load-gate --url <gateway> [--rate <req/s>] [--duration <s>] [--max-error-ratio <x>] [--max-p99-ms <ms>]
@@ -105,7 +104,6 @@ function parseOptions(args: string[]) {
         tag: { type: 'string' },
         apps: { type: 'string' },
         registry: { type: 'string' },
-        devcluster: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         timeout: { type: 'string', default: '300' },
         url: { type: 'string' },
@@ -130,14 +128,15 @@ export function parseCommand(argv: string[]): Command {
       return { name, overlay: overlay(values.overlay), base: values.base };
     case 'build':
       return { name, tag: tag(values.tag), apps: parseApps(values.apps) };
-    case 'push': {
-      if (Boolean(values.registry) === values.devcluster)
-        throw new UsageError('ci:push needs exactly one of --registry <prefix> or --devcluster');
-      const target: PushTarget = values.registry
-        ? { kind: 'registry', prefix: values.registry.replace(/\/$/, '') }
-        : { kind: 'devcluster' };
-      return { name, tag: tag(values.tag), apps: parseApps(values.apps), target };
-    }
+    case 'push':
+      if (!values.registry)
+        throw new UsageError('ci:push needs --registry <prefix> (e.g. 127.0.0.1:5000/platform)');
+      return {
+        name,
+        tag: tag(values.tag),
+        apps: parseApps(values.apps),
+        registry: values.registry.replace(/\/$/, ''),
+      };
     case 'deploy':
       return {
         name,

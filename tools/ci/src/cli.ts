@@ -12,7 +12,7 @@ async function main(argv: string[]): Promise<void> {
     case 'build':
       return build(selectedApps(cmd.apps), cmd.tag);
     case 'push':
-      return push(selectedApps(cmd.apps), cmd.target, cmd.tag);
+      return push(selectedApps(cmd.apps), cmd.registry, cmd.tag);
     case 'deploy':
       return deploy(cmd);
     case 'wait':

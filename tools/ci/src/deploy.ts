@@ -16,6 +16,9 @@ import {
   hopelessContainer,
   podWaitingReasons,
   rolloutProgress,
+  toUndo,
+  workloadRevisions,
+  type ControllerRevisionJson,
   type PodJson,
   type WorkloadJson,
 } from './rollout';
@@ -23,6 +26,7 @@ import {
   buildId,
   readAffected,
   readDeployState,
+  readPushed,
   readRelease,
   writeAffected,
   writeDeployState,
@@ -44,6 +48,27 @@ export function selectedApps(selection: AppSelection): AppName[] {
   if (!affected)
     throw new Error('--apps affected: run `npm run ci:affected -- --overlay <name>` first');
   return affected.apps;
+}
+
+/**
+ * The references ci:push recorded for these apps in this registry at this tag: tag and
+ * digest, so the node runs exactly the image that was pushed (and tested), whatever the tag
+ * points to later.
+ */
+function pushedRefs(
+  registry: string,
+  tag: string,
+  apps: AppName[],
+): Partial<Record<AppName, string>> {
+  const pushed = readPushed();
+  const missing = apps.filter(
+    (a) => pushed?.registry !== registry || pushed.tag !== tag || !pushed.images[a],
+  );
+  if (missing.length > 0)
+    throw new Error(
+      `not pushed to ${registry} at ${tag}: ${missing.join(', ')} (npm run ci:push -- --registry ${registry} --tag ${tag})`,
+    );
+  return pushed?.images ?? {};
 }
 
 /** ci:affected: the apps changed since the commit the overlay's environment last recorded. */
@@ -94,15 +119,14 @@ export async function deploy(opts: {
   const rendered = await renderOverlay(opts.overlay);
   const namespace = namespaceOf(rendered);
   const repos = appRepositories(rendered);
-  // The images the overlay names, or the same names in the registry ci:push pushed to.
-  if (opts.registry) for (const app of APPS) repos[app] = `${opts.registry}/${app}`;
   const selected = selectedApps(opts.apps);
+  const pushed = opts.registry ? pushedRefs(opts.registry, tag, selected) : undefined;
   const kept = APPS.filter((a) => !selected.includes(a));
   const release = kept.length > 0 ? await readRelease(namespace) : undefined;
   const refs: Partial<Record<AppName, string>> = {};
   for (const app of APPS) {
     if (!repos[app]) throw new Error(`overlay ${opts.overlay} runs no image of ${app}`);
-    if (selected.includes(app)) refs[app] = `${repos[app]}:${tag}`;
+    if (selected.includes(app)) refs[app] = pushed?.[app] ?? `${repos[app]}:${tag}`;
     else if (release?.images[app]) refs[app] = release.images[app];
     else
       throw new Error(
@@ -119,17 +143,7 @@ export async function deploy(opts: {
   }
   for (const app of APPS)
     log('deploy', `${app.padEnd(8)} ${refs[app]}${selected.includes(app) ? '' : ' (kept)'}`);
-  const before = await kubectlJson<{ items: WorkloadJson[] }>([
-    '-n',
-    namespace,
-    'get',
-    'deployments',
-  ]);
-  const revisionsBefore: Record<string, string> = {};
-  for (const d of before.items) {
-    const rev = d.metadata.annotations?.['deployment.kubernetes.io/revision'];
-    if (rev) revisionsBefore[d.metadata.name] = rev;
-  }
+  const revisionsBefore = await currentRevisions(namespace);
   const jobs = namesOf(pinned, 'Job');
   // A Job's pod template cannot change while it exists; the overlays' Jobs are repeatable setup.
   if (jobs.length > 0)
@@ -155,6 +169,20 @@ export async function deploy(opts: {
     'deploy',
     `applied k8s/overlays/${opts.overlay} to namespace ${namespace} (${pinned.length} objects)`,
   );
+}
+
+/** Each Deployment's and StatefulSet's revision now (`Kind/name` → revision). */
+async function currentRevisions(namespace: string) {
+  const [workloads, controllerRevisions] = await Promise.all([
+    kubectlJson<{ items: WorkloadJson[] }>(['-n', namespace, 'get', 'deployments,statefulsets']),
+    kubectlJson<{ items: ControllerRevisionJson[] }>([
+      '-n',
+      namespace,
+      'get',
+      'controllerrevisions',
+    ]),
+  ]);
+  return workloadRevisions(workloads.items, controllerRevisions.items);
 }
 
 function currentState(overlay: string, step: string): DeployState {
@@ -231,9 +259,11 @@ export async function wait(overlay: string, timeoutS: number): Promise<void> {
 }
 
 /**
- * ci:rollback: puts every Deployment this build's deploy changed back on the revision it ran
- * before (`kubectl rollout undo --to-revision`), so image and pod template both return, and
- * waits for those rollouts. Deployments it did not change are not touched.
+ * ci:rollback: puts every Deployment and StatefulSet this build's deploy changed back on the
+ * revision it ran before (`kubectl rollout undo --to-revision`), so image and pod template both
+ * return, and waits for those rollouts. Workloads it did not change are not touched. Jobs are
+ * not undone: a Job that ran cannot be un-run, and the overlays' Jobs are repeatable setup
+ * (topics, generated secrets) that the earlier release works with.
  */
 export async function rollback(overlay: string, timeoutS: number): Promise<void> {
   const state = readDeployState(overlay);
@@ -244,44 +274,40 @@ export async function rollback(overlay: string, timeoutS: number): Promise<void>
     );
     return;
   }
-  const now = await kubectlJson<{ items: WorkloadJson[] }>([
-    '-n',
-    state.namespace,
-    'get',
-    'deployments',
-  ]);
-  const undone: string[] = [];
+  const applied = [
+    ...state.deployments.map((n) => `Deployment/${n}`),
+    ...state.statefulSets.map((n) => `StatefulSet/${n}`),
+  ];
+  const { undo, created } = toUndo(
+    state.revisionsBefore,
+    await currentRevisions(state.namespace),
+    applied,
+  );
+  for (const key of created) log('rollback', `${key} was created by this build: left in place`);
   const undoStart = Date.now();
-  for (const d of now.items.filter((x) => state.deployments.includes(x.metadata.name))) {
-    const name = d.metadata.name;
-    const before = state.revisionsBefore[name];
-    const current = d.metadata.annotations?.['deployment.kubernetes.io/revision'];
-    if (!before) {
-      log('rollback', `deployment/${name} was created by this build: left in place`);
-      continue;
-    }
-    if (current === before) continue;
+  for (const u of undo) {
     await kubectl([
       '-n',
       state.namespace,
       'rollout',
       'undo',
-      `deployment/${name}`,
-      `--to-revision=${before}`,
+      u.key.toLowerCase(),
+      `--to-revision=${u.to}`,
     ]);
-    log('rollback', `deployment/${name}: revision ${current} → back to ${before}`);
-    undone.push(name);
+    log('rollback', `${u.key}: revision ${u.from} → back to ${u.to}`);
   }
-  if (undone.length === 0) log('rollback', 'no Deployment had changed');
+  if (undo.length === 0) log('rollback', 'no Deployment or StatefulSet had changed');
+  const named = (kind: string) =>
+    undo.filter((u) => u.key.startsWith(`${kind}/`)).map((u) => u.key.slice(kind.length + 1));
   await waitFor(
     'rollback',
     state.namespace,
-    { deployments: undone, statefulSets: [], jobs: [] },
+    { deployments: named('Deployment'), statefulSets: named('StatefulSet'), jobs: [] },
     timeoutS,
     undoStart,
   );
   writeDeployState({ ...state, outcome: 'rolled-back' });
-  log('rollback', `rolled back: ${undone.join(' ') || 'nothing'}`);
+  log('rollback', `rolled back: ${undo.map((u) => u.key).join(' ') || 'nothing'}`);
 }
 
 /** ci:record: this build's deploy passed its gates; it becomes the base of the next build. */

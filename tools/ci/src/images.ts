@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { loadImages } from '@tools/devcluster';
 import {
   appImage,
   buildAppImages,
@@ -9,7 +8,7 @@ import {
   Progress,
   type AppName,
 } from '@tools/images';
-import type { PushTarget } from './args';
+import { readPushed, writePushed, type Pushed } from './state';
 
 const log = (step: string, line: string) => console.log(`[ci:${step}] ${line}`);
 
@@ -42,42 +41,42 @@ export async function build(apps: AppName[], tag = defaultTag()): Promise<void> 
   for (const b of built) log('build', `${b.refs[0]} ${b.sizeMb} MB in ${b.seconds.toFixed(0)} s`);
 }
 
+/** The manifest digest `docker push` reports on its last line (`<tag>: digest: sha256:… size: …`). */
+export function pushedDigest(output: string): string | undefined {
+  return /: digest: (sha256:[0-9a-f]{64}) size: \d+/.exec(output)?.[1];
+}
+
 /**
- * ci:push: a registry (`docker push <prefix>/<app>:<tag>`, logged in with REGISTRY_USER and
- * REGISTRY_PASSWORD when set) or the dev cluster's containerd, which is what a node pulling
- * from a registry ends up with, without one.
+ * ci:push: `docker push <registry>/<app>:<tag>` (logged in with REGISTRY_USER and
+ * REGISTRY_PASSWORD when set), recording each image's digest for ci:deploy. A registry on
+ * loopback (the dev cluster's) needs no login and is reached over plain HTTP.
  */
-export async function push(apps: AppName[], target: PushTarget, tag = defaultTag()): Promise<void> {
-  const local = apps.map((a) => appImage(a, tag));
-  for (const ref of local)
-    if (!(await imageId(ref))) throw new Error(`${ref} is not built (npm run ci:build)`);
+export async function push(apps: AppName[], registry: string, tag = defaultTag()): Promise<void> {
+  for (const app of apps)
+    if (!(await imageId(appImage(app, tag))))
+      throw new Error(`${appImage(app, tag)} is not built (npm run ci:build)`);
   if (apps.length === 0) {
     log('push', 'no app to push');
-    return;
-  }
-  if (target.kind === 'devcluster') {
-    const names = await loadImages(local);
-    log('push', `into the dev cluster's containerd: ${names.join(' ')}`);
     return;
   }
   const { REGISTRY_USER: user, REGISTRY_PASSWORD: password } = process.env;
   if (user && password) {
     await docker(
-      ['login', target.prefix.split('/')[0], '--username', user, '--password-stdin'],
+      ['login', registry.split('/')[0], '--username', user, '--password-stdin'],
       password,
     );
   }
+  const earlier = readPushed();
+  const pushed: Pushed =
+    earlier?.registry === registry && earlier.tag === tag ? earlier : { registry, tag, images: {} };
   for (const app of apps) {
-    const remote = `${target.prefix}/${app}:${tag}`;
+    const remote = `${registry}/${app}:${tag}`;
+    const t0 = Date.now();
     await docker(['tag', appImage(app, tag), remote]);
-    await docker(['push', remote]);
-    const digest = await docker([
-      'image',
-      'inspect',
-      '--format',
-      '{{join .RepoDigests " "}}',
-      remote,
-    ]);
-    log('push', `${remote} ${digest}`);
+    const digest = pushedDigest(await docker(['push', remote]));
+    if (!digest) throw new Error(`docker push ${remote} reported no digest`);
+    pushed.images[app] = `${remote}@${digest}`;
+    writePushed(pushed);
+    log('push', `${pushed.images[app]} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
 }

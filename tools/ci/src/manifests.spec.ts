@@ -83,6 +83,26 @@ describe('pinImages on the local overlay', () => {
     ]);
   });
 
+  it('lets the node pull an app pinned to a digest, and keeps the infrastructure on imported images', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const refs = Object.fromEntries(
+      APPS.map((a) => [a, `127.0.0.1:5000/microservices-platform/${a}:t1@${digest}`]),
+    );
+    const policies = pinImages(local, refs).flatMap((o) => {
+      const pod = (
+        o.spec as
+          | { template?: { spec: Record<string, { image: string; imagePullPolicy?: string }[]> } }
+          | undefined
+      )?.template?.spec;
+      return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])].map(
+        (c) => `${c.image.startsWith('127.0.0.1:5000/') ? 'app' : c.image} ${c.imagePullPolicy}`,
+      );
+    });
+    expect(policies).toContain('app IfNotPresent');
+    expect(policies.filter((p) => p.startsWith('app ') && p !== 'app IfNotPresent')).toEqual([]);
+    expect(policies).toContain('microservices-platform/kafka:3.9.1 Never');
+  });
+
   it('names every image left without an immutable tag', () => {
     const objects: K8sObject[] = [
       {

@@ -12,6 +12,7 @@ export interface K8sObject {
 interface Container {
   name: string;
   image: string;
+  imagePullPolicy?: string;
 }
 
 export function parseManifests(yaml: string): K8sObject[] {
@@ -70,7 +71,10 @@ export function appRepositories(objects: K8sObject[]): Partial<Record<AppName, s
 
 /**
  * Sets every container of every app (init containers and Jobs too: they run app images) to the
- * reference chosen for it, then refuses any image in the result without an immutable
+ * reference chosen for it. A reference with a digest is pulled when the node lacks it
+ * (`IfNotPresent`): a digest names one content, so an image present under it is the right one,
+ * and an overlay's `Never` (images imported by hand) would keep the node from the registry.
+ * Then refuses any image in the result without an immutable
  * reference: no tag, `latest`, or a placeholder tag the overlay leaves for CI to fill in.
  */
 export function pinImages(
@@ -83,7 +87,10 @@ export function pinImages(
     for (const c of containers(o)) {
       const app = appOfImage(c.image);
       const ref = app ? refs[app] : undefined;
-      if (ref) c.image = ref;
+      if (ref) {
+        c.image = ref;
+        if (splitImage(ref).digest) c.imagePullPolicy = 'IfNotPresent';
+      }
       const { tag, digest } = splitImage(c.image);
       if (!digest && (!tag || tag === 'latest' || tag === PLACEHOLDER_TAG))
         floating.push(`${o.kind}/${o.metadata.name} ${c.name}: ${c.image}`);

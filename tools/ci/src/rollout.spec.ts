@@ -1,4 +1,10 @@
-import { hopelessContainer, rolloutProgress, type WorkloadJson } from './rollout';
+import {
+  hopelessContainer,
+  rolloutProgress,
+  toUndo,
+  workloadRevisions,
+  type WorkloadJson,
+} from './rollout';
 
 const deployment = (
   status: WorkloadJson['status'],
@@ -108,5 +114,58 @@ describe('hopelessContainer', () => {
     expect(hopelessContainer(pod('CrashLoopBackOff'))).toBeUndefined();
     // A Secret written by the same apply's generator Job may not exist yet.
     expect(hopelessContainer(pod('CreateContainerConfigError'))).toBeUndefined();
+  });
+});
+
+describe('what a rollback undoes', () => {
+  const dep = (name: string, rev: string): WorkloadJson => ({
+    kind: 'Deployment',
+    metadata: { name, annotations: { 'deployment.kubernetes.io/revision': rev } },
+  });
+  const sts = (name: string, updateRevision: string): WorkloadJson => ({
+    kind: 'StatefulSet',
+    metadata: { name },
+    status: { updateRevision },
+  });
+  const cr = (name: string, revision: number) => ({
+    metadata: { name, ownerReferences: [{ kind: 'StatefulSet', name: 'kafka' }] },
+    revision,
+  });
+
+  it('reads Deployment revisions and each StatefulSet revision by its ControllerRevision', () => {
+    expect(
+      workloadRevisions(
+        [dep('webtoon', '4'), sts('kafka', 'kafka-7d9f'), sts('postgres', 'postgres-unknown')],
+        [cr('kafka-5c2a', 1), cr('kafka-7d9f', 2)],
+      ),
+    ).toEqual({
+      'Deployment/webtoon': { id: '4', revision: '4' },
+      'StatefulSet/kafka': { id: 'kafka-7d9f', revision: '2' },
+    });
+  });
+
+  it('undoes each changed Deployment and StatefulSet to its earlier revision, and nothing else', () => {
+    const before = workloadRevisions(
+      [dep('webtoon', '4'), dep('auth', '2'), sts('kafka', 'kafka-7d9f')],
+      [cr('kafka-7d9f', 2)],
+    );
+    const now = workloadRevisions(
+      [dep('webtoon', '5'), dep('auth', '2'), dep('news', '1'), sts('kafka', 'kafka-9e01')],
+      [cr('kafka-7d9f', 2), cr('kafka-9e01', 3)],
+    );
+    expect(
+      toUndo(before, now, [
+        'Deployment/webtoon',
+        'Deployment/auth',
+        'Deployment/news',
+        'StatefulSet/kafka',
+      ]),
+    ).toEqual({
+      undo: [
+        { key: 'Deployment/webtoon', from: '5', to: '4' },
+        { key: 'StatefulSet/kafka', from: '3', to: '2' },
+      ],
+      created: ['Deployment/news'],
+    });
   });
 });

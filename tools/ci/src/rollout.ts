@@ -120,3 +120,50 @@ export function podWaitingReasons(pod: PodJson): string[] {
     .filter((c) => c.state?.waiting?.reason)
     .map((c) => `${pod.metadata.name} ${c.name}: ${c.state?.waiting?.reason}`);
 }
+
+export interface ControllerRevisionJson {
+  metadata: { name: string; ownerReferences?: { kind: string; name: string }[] };
+  revision: number;
+}
+
+/**
+ * The revision a workload runs, for `kubectl rollout undo --to-revision`: a Deployment's
+ * revision annotation; a StatefulSet's update revision (a ControllerRevision's name, which
+ * stays the same for the same pod template) with that ControllerRevision's number.
+ */
+export function workloadRevisions(
+  workloads: WorkloadJson[],
+  controllerRevisions: ControllerRevisionJson[],
+): Record<string, { id: string; revision: string }> {
+  const numbers = new Map(controllerRevisions.map((r) => [r.metadata.name, String(r.revision)]));
+  const out: Record<string, { id: string; revision: string }> = {};
+  for (const w of workloads) {
+    const key = `${w.kind}/${w.metadata.name}`;
+    if (w.kind === 'Deployment') {
+      const rev = w.metadata.annotations?.['deployment.kubernetes.io/revision'];
+      if (rev) out[key] = { id: rev, revision: rev };
+    } else if (w.kind === 'StatefulSet') {
+      const name = w.status?.updateRevision;
+      const rev = name ? numbers.get(name) : undefined;
+      if (name && rev) out[key] = { id: name, revision: rev };
+    }
+  }
+  return out;
+}
+
+/** What a rollback undoes: each workload whose revision changed since before the apply. */
+export function toUndo(
+  before: Record<string, { id: string; revision: string }>,
+  now: Record<string, { id: string; revision: string }>,
+  applied: string[],
+): { undo: { key: string; from: string; to: string }[]; created: string[] } {
+  const undo: { key: string; from: string; to: string }[] = [];
+  const created: string[] = [];
+  for (const key of applied) {
+    const b = before[key];
+    if (!b) created.push(key);
+    else if (now[key] && now[key].id !== b.id)
+      undo.push({ key, from: now[key].revision, to: b.revision });
+  }
+  return { undo, created };
+}

@@ -22,8 +22,11 @@ export interface DeployState {
   commit: string;
   tag: string;
   refs: Partial<Record<AppName, string>>;
-  /** Each Deployment's revision before the apply; absent when the apply created it. */
-  revisionsBefore: Record<string, string>;
+  /**
+   * Each Deployment's and StatefulSet's revision before the apply, by `Kind/name`; absent
+   * when the apply created it.
+   */
+  revisionsBefore: Record<string, { id: string; revision: string }>;
   deployments: string[];
   statefulSets: string[];
   jobs: string[];
@@ -51,6 +54,19 @@ export const readAffected = () =>
   read<Affected & { base: string | null; head: string }>('affected.json');
 export const writeAffected = (a: Affected & { base: string | null; head: string }) =>
   write('affected.json', a);
+
+/**
+ * What ci:push put in a registry: for each app, `<prefix>/<app>:<tag>@sha256:…`, the digest
+ * being the manifest's as the registry answered the push. ci:deploy applies exactly these.
+ */
+export interface Pushed {
+  registry: string;
+  tag: string;
+  images: Partial<Record<AppName, string>>;
+}
+
+export const readPushed = () => read<Pushed>('pushed.json');
+export const writePushed = (p: Pushed) => write('pushed.json', p);
 
 /**
  * The last deploy that passed its gates, kept in the environment itself (a ConfigMap in its

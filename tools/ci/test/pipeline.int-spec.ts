@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,18 +21,19 @@ import {
   localInfraImage,
   Progress,
   REPO_ROOT,
+  type AppName,
 } from '@tools/images';
 
-// Two builds through the pipeline's own scripts on the dev cluster: A deploys all six apps
-// and passes the smoke test; B changes only webtoon, to an image that never gets ready. The
-// wait step must fail, and the rollback must put webtoon back on A and leave the five others
-// untouched, the platform serving again.
+// Two pipeline runs through the pipeline's own scripts on the dev cluster, its images pushed
+// to and pulled from the cluster's registry. Run A puts all six apps on immutable references.
+// Run B is a real commit that changes only webtoon: ci:affected, computed against A's recorded
+// commit, names webtoon alone, which is rebuilt, pushed and rolled. B's smoke test is then
+// forced to fail, and the rollback must bring webtoon back to A's reference.
 const MINUTE = 60_000;
 const NS = 'platform-demo';
 const run = randomUUID().slice(0, 6);
 const TAG_A = `ci-a-${run}`;
 const TAG_B = `ci-b-${run}`;
-const TAG_C = `ci-c-${run}`;
 
 function blocked(): string | undefined {
   const missing = missingPrerequisites(process.getuid?.() === 0);
@@ -47,11 +48,11 @@ interface Step {
   output: string;
 }
 
-/** `npm run ci:<step> -- args` as Jenkins runs it, with its output kept for the assertions. */
-function ci(env: NodeJS.ProcessEnv, step: string, args: string[]): Promise<Step> {
+/** `npm run ci:<step> -- args` in the clone, as Jenkins runs it in its workspace. */
+function ci(cwd: string, env: NodeJS.ProcessEnv, step: string, args: string[]): Promise<Step> {
   return new Promise((resolve) => {
     const child = spawn('npm', ['run', '-s', `ci:${step}`, '--', ...args], {
-      cwd: REPO_ROOT,
+      cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -66,11 +67,23 @@ function ci(env: NodeJS.ProcessEnv, step: string, args: string[]): Promise<Step>
   });
 }
 
-async function deploymentsNow(): Promise<Record<string, { image: string; revision: string }>> {
+function git(cwd: string, args: string[]): string {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+interface Live {
+  image: string;
+  pullPolicy: string;
+  revision: string;
+}
+
+async function deploymentsNow(): Promise<Record<string, Live>> {
   const list = JSON.parse(await kubectl(['-n', NS, 'get', 'deployments', '-o', 'json'])) as {
     items: {
       metadata: { name: string; annotations: Record<string, string> };
-      spec: { template: { spec: { containers: { image: string }[] } } };
+      spec: { template: { spec: { containers: { image: string; imagePullPolicy: string }[] } } };
     }[];
   };
   return Object.fromEntries(
@@ -78,26 +91,91 @@ async function deploymentsNow(): Promise<Record<string, { image: string; revisio
       d.metadata.name,
       {
         image: d.spec.template.spec.containers[0].image,
+        pullPolicy: d.spec.template.spec.containers[0].imagePullPolicy,
         revision: d.metadata.annotations['deployment.kubernetes.io/revision'],
       },
     ]),
   );
 }
 
+/** Every image the namespace's workloads and pods name (containers and init containers). */
+async function imagesApplied(): Promise<string[]> {
+  const out = await kubectl([
+    '-n',
+    NS,
+    'get',
+    'deployments,statefulsets,jobs,pods',
+    '-o',
+    'jsonpath={range .items[*]}{range .spec.template.spec.initContainers[*]}{.image}{"\\n"}{end}{range .spec.template.spec.containers[*]}{.image}{"\\n"}{end}{range .spec.initContainers[*]}{.image}{"\\n"}{end}{range .spec.containers[*]}{.image}{"\\n"}{end}{end}',
+  ]);
+  return [...new Set(out.split('\n').filter(Boolean))];
+}
+
+/** The digest the registry serves for a tag (what a pull by that tag would get). */
+async function registryDigest(registry: string, app: AppName, tag: string): Promise<string> {
+  const res = await fetch(`http://${registry}/v2/microservices-platform/${app}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: {
+      accept: [
+        'application/vnd.docker.distribution.manifest.v2+json',
+        'application/vnd.oci.image.manifest.v1+json',
+        'application/vnd.oci.image.index.v1+json',
+      ].join(', '),
+    },
+  });
+  expect(res.status).toBe(200);
+  return res.headers.get('docker-content-digest') ?? '';
+}
+
+/**
+ * The image ids (repository@digest) of the running pods of an app's Deployment that run its
+ * current template image: what containerd pulled for them.
+ */
+async function podImageIds(app: AppName, image: string): Promise<string[]> {
+  const pods = JSON.parse(
+    await kubectl(['-n', NS, 'get', 'pods', '-l', `app.kubernetes.io/name=${app}`, '-o', 'json']),
+  ) as {
+    items: {
+      metadata: { deletionTimestamp?: string };
+      spec: { containers: { image: string }[] };
+      status: { containerStatuses?: { imageID: string; ready: boolean }[] };
+    }[];
+  };
+  return pods.items
+    .filter((p) => !p.metadata.deletionTimestamp && p.spec.containers[0].image === image)
+    .flatMap((p) => (p.status.containerStatuses ?? []).slice(0, 1).map((c) => c.imageID));
+}
+
+const digestOf = (ref: string) => ref.slice(ref.indexOf('@') + 1);
+
 const reason = blocked();
 const mustRun = process.env.CI === 'true';
 if (reason && !mustRun) process.stderr.write(`skipping the pipeline test: ${reason}\n`);
 
-(reason && !mustRun ? describe.skip : describe)('pipeline steps on the dev cluster', () => {
+(reason && !mustRun ? describe.skip : describe)('pipeline runs on the dev cluster', () => {
   let cluster: ClusterEnv;
   let env: NodeJS.ProcessEnv;
   let stateDir: string;
-  const imageA = (app: string) => appImage(app as (typeof APPS)[number], TAG_A);
+  let clone: string;
+  let commitA: string;
+  let prefix: string;
+  let gateway: string;
+  const refsA: Partial<Record<AppName, string>> = {};
+  const t0 = Date.now();
 
   beforeAll(async () => {
     if (reason) throw new Error(reason);
     cluster = await ensureCluster({ quiet: true });
+    prefix = `${cluster.DEVCLUSTER_REGISTRY}/microservices-platform`;
+    gateway = `http://${cluster.DEVCLUSTER_NODE_IP}:30080`;
     stateDir = mkdtempSync(join(tmpdir(), 'ci-state-'));
+    // The pipeline's workspace: a clone of this commit, where run B commits its change.
+    clone = join(mkdtempSync(join(tmpdir(), 'ci-workspace-')), 'repo');
+    git(tmpdir(), ['clone', '-q', '--shared', REPO_ROOT, clone]);
+    git(clone, ['config', 'user.email', 'pipeline-test@example.com']);
+    git(clone, ['config', 'user.name', 'pipeline test']);
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'));
+    commitA = git(clone, ['rev-parse', 'HEAD']);
     env = {
       ...process.env,
       KUBECTL: cluster.KUBECTL,
@@ -107,160 +185,167 @@ if (reason && !mustRun) process.stderr.write(`skipping the pipeline test: ${reas
       SMOKE_EMAIL: `ci-smoke-${run}@example.com`,
       SMOKE_PASSWORD: `Smoke-${randomUUID()}`,
     };
-    // Build A: the apps as last built here (ci:build makes them when missing), under a tag of
-    // this run, so that deploying A rolls every Deployment.
+    // Run A's images: the apps as last built here (ci:build makes them when missing), under a
+    // tag of this run, so that deploying A rolls every Deployment.
     const missing = APPS.filter(
       (app) => !spawnSync('docker', ['image', 'inspect', appImage(app, 'dev')]).stdout.length,
     );
     if (missing.length > 0) {
-      const built = await ci(env, 'build', ['--tag', 'dev', '--apps', missing.join(',')]);
+      const built = await ci(clone, env, 'build', ['--tag', 'dev', '--apps', missing.join(',')]);
       expect(built.code).toBe(0);
     }
-    for (const app of APPS) spawnSync('docker', ['tag', appImage(app, 'dev'), imageA(app)]);
-    // Build B: webtoon that starts and never answers, so it never becomes ready.
-    const broken = spawnSync('docker', ['build', '-t', appImage('webtoon', TAG_B), '-'], {
-      input: `FROM ${imageA('webtoon')}\nCMD ["node", "-e", "setInterval(() => {}, 60000)"]\n`,
-      env: { ...process.env, DOCKER_BUILDKIT: '0' },
-    });
-    expect(broken.status).toBe(0);
-    // The infrastructure the local overlay runs, imported once into the cluster.
+    for (const app of APPS)
+      spawnSync('docker', ['tag', appImage(app, 'dev'), appImage(app, TAG_A)]);
+    // What an earlier run pulled from the registry goes, so this run's pods must pull again.
+    const ctr = (args: string[]) =>
+      spawnSync('ctr', ['--address', cluster.CONTAINERD_ADDRESS, '-n', 'k8s.io', ...args], {
+        encoding: 'utf8',
+      }).stdout;
+    const pulled = ctr(['images', 'ls', '-q'])
+      .split('\n')
+      .filter((n) => n.startsWith(`${cluster.DEVCLUSTER_REGISTRY}/`));
+    if (pulled.length > 0) ctr(['images', 'rm', ...pulled]);
+    // The infrastructure the local overlay runs: the cluster's own images, imported once.
     const progress = new Progress(true);
     const absent: (typeof INFRA_NAMES)[number][] = [];
     for (const name of INFRA_NAMES) if (!(await imageId(localInfraImage(name)))) absent.push(name);
     if (absent.length > 0)
       await buildInfraImages(absent, await ensureBaseImage(progress), progress);
-    const listed = spawnSync(
-      'ctr',
-      ['--address', cluster.CONTAINERD_ADDRESS, '-n', 'k8s.io', 'images', 'ls', '-q'],
-      {
-        encoding: 'utf8',
-      },
-    ).stdout;
-    const toLoad = INFRA_NAMES.map(localInfraImage).filter(
-      (ref) => !listed.includes(containerdName(ref)),
+    const listed = ctr(['images', 'ls', '-q']);
+    await loadImages(
+      INFRA_NAMES.map(localInfraImage).filter((ref) => !listed.includes(containerdName(ref))),
     );
-    await loadImages(toLoad);
+    process.stderr.write(`pipeline test: setup took ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }, 15 * MINUTE);
 
   afterAll(() => {
-    for (const app of APPS) spawnSync('docker', ['rmi', imageA(app)]);
-    spawnSync('docker', ['rmi', appImage('webtoon', TAG_B)]);
-    spawnSync('docker', ['rmi', appImage('webtoon', TAG_C)]);
+    for (const app of APPS)
+      spawnSync('docker', ['rmi', appImage(app, TAG_A), `${prefix}/${app}:${TAG_A}`]);
+    spawnSync('docker', ['rmi', appImage('webtoon', TAG_B), `${prefix}/webtoon:${TAG_B}`]);
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    if (clone) rmSync(join(clone, '..'), { recursive: true, force: true });
+    process.stderr.write(`pipeline test: ${((Date.now() - t0) / 1000).toFixed(0)} s in all\n`);
   });
 
   it(
-    'build A: push, deploy, wait, smoke and record put all six apps on A',
+    'run A: all six pushed to the registry, deployed by digest, pulled by the node, recorded',
     async () => {
-      expect((await ci(env, 'push', ['--devcluster', '--tag', TAG_A])).code).toBe(0);
-      expect((await ci(env, 'deploy', ['--overlay', 'local', '--tag', TAG_A])).code).toBe(0);
-      const waited = await ci(env, 'wait', ['--overlay', 'local', '--timeout', '420']);
-      expect(waited.code).toBe(0);
-      const now = await deploymentsNow();
-      expect(Object.fromEntries(APPS.map((a) => [a, now[a].image]))).toEqual(
-        Object.fromEntries(APPS.map((a) => [a, imageA(a)])),
-      );
-      const gateway = `http://${cluster.DEVCLUSTER_NODE_IP}:30080`;
-      const smoke = await ci(env, 'smoke', ['--url', gateway, '--within', '120']);
-      expect(smoke.code).toBe(0);
-      expect(smoke.output).toContain('account created');
-      expect((await ci(env, 'record', ['--overlay', 'local'])).code).toBe(0);
-      const affected = await ci(env, 'affected', ['--overlay', 'local']);
-      expect(affected.output).toMatch(/last deploy recorded in platform-demo: [0-9a-f]{40}/);
-    },
-    10 * MINUTE,
-  );
-
-  it(
-    'build B: a webtoon that never gets ready fails the wait; rollback brings it back to A',
-    async () => {
-      const before = await deploymentsNow();
-      expect(
-        (await ci(env, 'push', ['--devcluster', '--tag', TAG_B, '--apps', 'webtoon'])).code,
-      ).toBe(0);
-      const deployed = await ci(env, 'deploy', [
+      const tA = Date.now();
+      const pushed = await ci(clone, env, 'push', ['--registry', prefix, '--tag', TAG_A]);
+      expect(pushed.code).toBe(0);
+      for (const app of APPS) {
+        const m = new RegExp(`${prefix}/${app}:${TAG_A}@sha256:[0-9a-f]{64}`).exec(pushed.output);
+        expect(m).not.toBeNull();
+        refsA[app] = m?.[0];
+        expect(digestOf(refsA[app] ?? '')).toBe(
+          await registryDigest(cluster.DEVCLUSTER_REGISTRY, app, TAG_A),
+        );
+      }
+      const deployed = await ci(clone, env, 'deploy', [
         '--overlay',
         'local',
         '--tag',
-        TAG_B,
-        '--apps',
-        'webtoon',
+        TAG_A,
+        '--registry',
+        prefix,
       ]);
       expect(deployed.code).toBe(0);
-      expect(deployed.output).toContain(`gateway  ${imageA('gateway')} (kept)`);
-      const during = await deploymentsNow();
-      expect(during.webtoon.image).toBe(appImage('webtoon', TAG_B));
-      for (const app of APPS.filter((a) => a !== 'webtoon'))
-        expect(during[app]).toEqual(before[app]);
-
-      const waited = await ci(env, 'wait', ['--overlay', 'local', '--timeout', '40']);
-      expect(waited.code).not.toBe(0);
-      expect(waited.output).toMatch(/not rolled out after 40 s:\n\s+Deployment\/webtoon/);
-
-      const rolled = await ci(env, 'rollback', ['--overlay', 'local', '--timeout', '180']);
-      expect(rolled.code).toBe(0);
-      expect(rolled.output).toContain('rolled back: webtoon');
-      const after = await deploymentsNow();
-      expect(Object.fromEntries(APPS.map((a) => [a, after[a].image]))).toEqual(
-        Object.fromEntries(APPS.map((a) => [a, imageA(a)])),
+      expect((await ci(clone, env, 'wait', ['--overlay', 'local', '--timeout', '420'])).code).toBe(
+        0,
       );
-      for (const app of APPS.filter((a) => a !== 'webtoon'))
-        expect(after[app].revision).toBe(before[app].revision);
-      // The broken pod is gone once it has terminated (polled: deletion takes its grace period).
-      const deadline = Date.now() + MINUTE;
-      let images: string[] = [];
-      do {
-        images = (
-          await kubectl([
-            '-n',
-            NS,
-            'get',
-            'pods',
-            '-l',
-            'app.kubernetes.io/name=webtoon',
-            '-o',
-            'jsonpath={.items[*].spec.containers[0].image}',
-          ])
-        )
-          .split(/\s+/)
-          .filter(Boolean);
-        if (images.every((i) => i === imageA('webtoon'))) break;
-        await new Promise((r) => setTimeout(r, 1000));
-      } while (Date.now() < deadline);
-      expect([...new Set(images)]).toEqual([imageA('webtoon')]);
 
-      const smoke = await ci(env, 'smoke', [
-        '--url',
-        `http://${cluster.DEVCLUSTER_NODE_IP}:30080`,
-        '--within',
-        '60',
-      ]);
+      const now = await deploymentsNow();
+      for (const app of APPS) {
+        expect(now[app]).toMatchObject({ image: refsA[app], pullPolicy: 'IfNotPresent' });
+        const ids = await podImageIds(app, refsA[app] ?? '');
+        expect(ids.length).toBeGreaterThan(0);
+        // the node pulled it from the registry: containerd names it by the registry's digest
+        for (const id of ids) expect(id).toBe(`${prefix}/${app}@${digestOf(refsA[app] ?? '')}`);
+      }
+      const applied = await imagesApplied();
+      expect(applied.filter((i) => /:latest$|docker\.io/.test(i))).toEqual([]);
+      expect(
+        applied.filter((i) => /^[^/]+[.:][^/]*\//.test(i) && !i.startsWith(`${prefix}/`)),
+      ).toEqual([]);
+
+      const smoke = await ci(clone, env, 'smoke', ['--url', gateway, '--within', '120']);
       expect(smoke.code).toBe(0);
-      expect(smoke.output).not.toContain('account created');
-      // A rolled-back deploy is not recorded: the environment's base stays build A.
-      expect((await ci(env, 'record', ['--overlay', 'local'])).code).not.toBe(0);
+      expect(smoke.output).toContain('account created');
+      expect((await ci(clone, env, 'record', ['--overlay', 'local'])).code).toBe(0);
+      process.stderr.write(
+        `pipeline test: run A took ${((Date.now() - tA) / 1000).toFixed(0)} s\n`,
+      );
     },
-    6 * MINUTE,
+    12 * MINUTE,
   );
 
   it(
-    'build C: webtoon rolls out, the smoke test fails, and rollback returns it to A',
+    'run B: a commit to webtoon rebuilds, pushes and rolls webtoon alone; a failed smoke test rolls it back to A',
     async () => {
+      const tB = Date.now();
       const before = await deploymentsNow();
-      spawnSync('docker', ['tag', imageA('webtoon'), appImage('webtoon', TAG_C)]);
-      expect(
-        (await ci(env, 'push', ['--devcluster', '--tag', TAG_C, '--apps', 'webtoon'])).code,
-      ).toBe(0);
-      expect(
-        (await ci(env, 'deploy', ['--overlay', 'local', '--tag', TAG_C, '--apps', 'webtoon'])).code,
-      ).toBe(0);
-      expect((await ci(env, 'wait', ['--overlay', 'local', '--timeout', '180'])).code).toBe(0);
-      expect((await deploymentsNow()).webtoon.image).toBe(appImage('webtoon', TAG_C));
+      writeFileSync(
+        join(clone, 'apps', 'webtoon', 'src', 'build-mark.ts'),
+        `export const BUILD_MARK = '${TAG_B}';\n`,
+      );
+      git(clone, ['add', '-A']);
+      git(clone, ['commit', '-q', '-m', `webtoon: build mark ${TAG_B}`]);
+
+      const affected = await ci(clone, env, 'affected', ['--overlay', 'local']);
+      expect(affected.code).toBe(0);
+      expect(affected.output).toContain(`last deploy recorded in ${NS}: ${commitA}`);
+      expect(affected.output).toContain('apps: webtoon; deploy: yes');
+
+      const built = await ci(clone, env, 'build', ['--apps', 'affected', '--tag', TAG_B]);
+      expect(built.code).toBe(0);
+      expect([...built.output.matchAll(/\[ci:build\] (\S+) \d+ MB/g)].map((m) => m[1])).toEqual([
+        appImage('webtoon', TAG_B),
+      ]);
+      const pushed = await ci(clone, env, 'push', [
+        '--registry',
+        prefix,
+        '--apps',
+        'affected',
+        '--tag',
+        TAG_B,
+      ]);
+      expect(pushed.code).toBe(0);
+      const pattern = new RegExp(`${prefix}/webtoon:${TAG_B}@sha256:[0-9a-f]{64}`);
+      expect(pushed.output).toMatch(pattern);
+      const refB = pattern.exec(pushed.output)?.[0];
+      expect(digestOf(refB ?? '')).not.toBe(digestOf(refsA.webtoon ?? ''));
+      expect(digestOf(refB ?? '')).toBe(
+        await registryDigest(cluster.DEVCLUSTER_REGISTRY, 'webtoon', TAG_B),
+      );
+
+      const deployed = await ci(clone, env, 'deploy', [
+        '--overlay',
+        'local',
+        '--apps',
+        'affected',
+        '--tag',
+        TAG_B,
+        '--registry',
+        prefix,
+      ]);
+      expect(deployed.code).toBe(0);
+      expect(deployed.output).toContain(`gateway  ${refsA.gateway} (kept)`);
+      expect((await ci(clone, env, 'wait', ['--overlay', 'local', '--timeout', '300'])).code).toBe(
+        0,
+      );
+      const during = await deploymentsNow();
+      expect(during.webtoon.image).toBe(refB);
+      expect(during.webtoon.revision).not.toBe(before.webtoon.revision);
+      for (const app of APPS.filter((a) => a !== 'webtoon'))
+        expect(during[app]).toEqual(before[app]);
+      const idsB = await podImageIds('webtoon', refB ?? '');
+      expect(idsB.length).toBeGreaterThan(0);
+      for (const id of idsB) expect(id).toBe(`${prefix}/webtoon@${digestOf(refB ?? '')}`);
 
       // Forced: the smoke account's password is wrong, so the login (and a signup) fail.
-      const smoke = await ci({ ...env, SMOKE_PASSWORD: `Wrong-${randomUUID()}` }, 'smoke', [
+      const smoke = await ci(clone, { ...env, SMOKE_PASSWORD: `Wrong-${randomUUID()}` }, 'smoke', [
         '--url',
-        `http://${cluster.DEVCLUSTER_NODE_IP}:30080`,
+        gateway,
         '--within',
         '5',
       ]);
@@ -269,15 +354,22 @@ if (reason && !mustRun) process.stderr.write(`skipping the pipeline test: ${reas
         /✗ the smoke account logs in: login 401 and POST \/api\/auth\/signup answered 409/,
       );
 
-      const rolled = await ci(env, 'rollback', ['--overlay', 'local', '--timeout', '180']);
+      const rolled = await ci(clone, env, 'rollback', ['--overlay', 'local', '--timeout', '180']);
       expect(rolled.code).toBe(0);
+      expect(rolled.output).toContain('rolled back: Deployment/webtoon\n');
       const after = await deploymentsNow();
-      expect(Object.fromEntries(APPS.map((a) => [a, after[a].image]))).toEqual(
-        Object.fromEntries(APPS.map((a) => [a, imageA(a)])),
-      );
+      expect(after.webtoon.image).toBe(refsA.webtoon);
       for (const app of APPS.filter((a) => a !== 'webtoon'))
-        expect(after[app].revision).toBe(before[app].revision);
+        expect(after[app]).toEqual(before[app]);
+      const ids = await podImageIds('webtoon', refsA.webtoon ?? '');
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect(id).toBe(`${prefix}/webtoon@${digestOf(refsA.webtoon ?? '')}`);
+      // A rolled-back deploy is not recorded: the environment's base stays run A.
+      expect((await ci(clone, env, 'record', ['--overlay', 'local'])).code).not.toBe(0);
+      process.stderr.write(
+        `pipeline test: run B took ${((Date.now() - tB) / 1000).toFixed(0)} s\n`,
+      );
     },
-    5 * MINUTE,
+    12 * MINUTE,
   );
 });

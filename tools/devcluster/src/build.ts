@@ -6,6 +6,7 @@ import { dockerArchive } from './image';
 import { corednsMainGo, PAUSE_C, PROBE_GO } from './manifests';
 import {
   COREDNS_VERSION,
+  DISTRIBUTION_VERSION,
   ETCD_VERSION,
   KUBERNETES_VERSION,
   LOCAL_IMAGES_REVISION,
@@ -31,6 +32,7 @@ export interface Binaries {
   etcd: string;
   'metrics-server': string;
   coredns: string;
+  registry: string;
 }
 
 export function binaryPaths(cacheDir: string): Binaries {
@@ -43,6 +45,7 @@ export function binaryPaths(cacheDir: string): Binaries {
     etcd: join(cacheDir, `etcd-${ETCD_VERSION}`, 'etcd'),
     'metrics-server': join(cacheDir, `metrics-server-${METRICS_SERVER_VERSION}`, 'metrics-server'),
     coredns: join(cacheDir, `coredns-${COREDNS_VERSION}`, 'coredns'),
+    registry: join(cacheDir, `distribution-${DISTRIBUTION_VERSION}`, 'registry'),
   };
 }
 
@@ -261,6 +264,16 @@ export async function ensureBinaries(cfg: ClusterConfig, progress: Progress): Pr
     goMod: scratchModule('metrics-server', ms, METRICS_SERVER_VERSION),
     extraFiles: { 'tools.go': toolsGo([`${ms}/cmd/metrics-server`]) },
     binaries: { 'metrics-server': `${ms}/cmd/metrics-server` },
+  });
+  const distribution = 'github.com/distribution/distribution/v3';
+  await goBuild(cfg, progress, {
+    name: 'distribution',
+    version: DISTRIBUTION_VERSION,
+    module: distribution,
+    goMod: scratchModule('distribution', distribution, DISTRIBUTION_VERSION),
+    extraFiles: { 'tools.go': toolsGo([`${distribution}/cmd/registry`]) },
+    binaries: { registry: `${distribution}/cmd/registry` },
+    ldflags: `-s -w -X ${distribution}/version.version=v${DISTRIBUTION_VERSION}`,
   });
   return binaryPaths(cfg.cacheDir);
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClusterError, DAEMONS, down, podsRssMb, status, up } from './cluster';
+import { ClusterError, COMPONENTS, down, podsRssMb, status, up } from './cluster';
 import { loadConfig } from './config';
 import { deployPlatform } from './deploy';
 import { formatTable } from '@tools/devstack';
@@ -13,7 +13,7 @@ const USAGE = `usage: cluster <command>
                   for every rollout; writes GATEWAY_URL to .devcluster/cluster.env
   down [--wipe]   stop what up started and clean the host; --wipe also deletes .devcluster/
   status          table of components, pids, state and memory
-  logs [name]     follow the logs (${DAEMONS.map((d) => d.name).join(', ')})`;
+  logs [name]     follow the logs (${COMPONENTS.map((d) => d.name).join(', ')})`;
 
 async function printStatus(): Promise<void> {
   const rows = await status();
@@ -37,7 +37,7 @@ async function printStatus(): Promise<void> {
 
 function followLogs(name?: string): Promise<number> {
   const cfg = loadConfig();
-  const names = name ? [name] : DAEMONS.map((d) => d.name);
+  const names = name ? [name] : COMPONENTS.map((d) => d.name);
   const files = names.map((n) => join(cfg.logsDir, `${n}.log`)).filter((f) => existsSync(f));
   if (files.length === 0) throw new ClusterError('no logs yet: run npm run cluster:up');
   return new Promise((resolve) => {

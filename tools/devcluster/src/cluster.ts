@@ -25,9 +25,12 @@ import {
   corefile,
   kubeletYaml,
   kubeProxyYaml,
+  localRegistryHostsToml,
   MAX_SOCKET_PATH,
   METRICS_SERVER_PORT,
+  registryConfigYaml,
   registryHostsToml,
+  registryStorage,
   systemManifests,
 } from './manifests';
 import { ensurePki } from './pki';
@@ -45,6 +48,8 @@ interface Launch {
   args: string[];
   /** Contents of config files it reads: a change means a restart. */
   config?: string;
+  /** Added to the CLI's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface Daemon {
@@ -86,6 +91,11 @@ export const DAEMONS: Daemon[] = [
       const toml = containerdToml(cfg, cniBinDir(), tool('runc'));
       for (const host of ['_default', 'docker.io'])
         writeConf(cfg, join('registry-hosts', host, 'hosts.toml'), registryHostsToml());
+      writeConf(
+        cfg,
+        join('registry-hosts', cfg.registry, 'hosts.toml'),
+        localRegistryHostsToml(cfg.registry),
+      );
       mkdirSync(p.cniConfDir, { recursive: true });
       const conflist = join(p.cniConfDir, '10-devcluster.conflist');
       if (!existsSync(conflist) || readFileSync(conflist, 'utf8') !== cniConflist(cfg))
@@ -291,6 +301,51 @@ export const DAEMONS: Daemon[] = [
   },
 ];
 
+/**
+ * The image registry the pipeline pushes to and kubelet pulls from. Apart from DAEMONS: it
+ * starts on an already running cluster without restarting it, and survives a restart.
+ */
+export const REGISTRY: Daemon = {
+  name: 'registry',
+  stage: 0,
+  readyTimeoutMs: 30_000,
+  stopGraceMs: 10_000,
+  launch({ cfg, bins }) {
+    mkdirSync(registryStorage(cfg), { recursive: true });
+    const yaml = registryConfigYaml(cfg);
+    return {
+      exe: bins.registry,
+      args: ['serve', writeConf(cfg, 'registry.yml', yaml)],
+      config: yaml,
+      // no tracing exporter: it would try an OTLP collector on loopback
+      env: { OTEL_TRACES_EXPORTER: 'none' },
+    };
+  },
+  probe: ({ cfg }) => httpGet(`http://${cfg.registry}/v2/`),
+};
+
+/** Names of everything up starts, for `logs` and `status`. */
+export const COMPONENTS = [...DAEMONS, REGISTRY];
+
+/**
+ * Starts the registry unless it already runs with today's config; a record left by a killed
+ * run (the pid gone, or reused by another program) is dropped first.
+ */
+async function ensureRegistry(ctx: Ctx): Promise<void> {
+  const rec = proc.readRecord(ctx.cfg.runDir, REGISTRY.name);
+  if (rec && proc.isOurs(rec) && rec.fingerprint === fingerprint(REGISTRY.launch(ctx))) {
+    const answers = await REGISTRY.probe(ctx).then(
+      () => true,
+      () => false,
+    );
+    if (answers) return;
+  }
+  if (rec && !proc.isOurs(rec))
+    ctx.progress.line(REGISTRY.name, `pid ${rec.pid} of an earlier run is gone: starting anew`);
+  await stopDaemon(ctx.cfg, ctx.progress, REGISTRY);
+  await startDaemon(REGISTRY, ctx);
+}
+
 function fingerprint(l: Launch): string {
   return createHash('sha256')
     .update([l.exe, ...l.args, l.config ?? ''].join('\0'))
@@ -325,7 +380,12 @@ async function startDaemon(d: Daemon, ctx: Ctx): Promise<void> {
   const t0 = Date.now();
   const spec = d.launch(ctx);
   const log = logPath(cfg, d.name);
-  const { record, exitStatus } = proc.spawnDaemon(spec.exe, spec.args, log);
+  const { record, exitStatus } = proc.spawnDaemon(
+    spec.exe,
+    spec.args,
+    log,
+    spec.env ? { env: { ...process.env, ...spec.env } } : {},
+  );
   proc.writeRecord(cfg.runDir, d.name, { ...record, fingerprint: fingerprint(spec) });
   try {
     await waitFor(d.name, d.readyTimeoutMs, () => d.probe(ctx), exitStatus);
@@ -445,6 +505,7 @@ function buildEnv(cfg: ClusterConfig): ClusterEnv {
     DEVCLUSTER_NODE_IP: cfg.nodeIp,
     DEVCLUSTER_API_URL: `https://${cfg.nodeIp}:${cfg.apiPort}`,
     CONTAINERD_ADDRESS: containerdPaths(cfg).socket,
+    DEVCLUSTER_REGISTRY: cfg.registry,
   };
 }
 
@@ -477,6 +538,7 @@ export async function up(opts: { quiet?: boolean } = {}): Promise<ClusterEnv> {
     ]);
     const ctx: Ctx = { cfg, bins, progress };
     if (await allRunning(ctx)) {
+      await ensureRegistry(ctx);
       await nodeReady(cfg);
       progress.line('cluster', `already running, node Ready (${progress.elapsed()})`);
       return writeEnv(cfg);
@@ -503,6 +565,7 @@ export async function up(opts: { quiet?: boolean } = {}): Promise<ClusterEnv> {
           await startDaemon(DAEMONS[0], ctx);
         }
         await importImages(cfg, [images.pause, images.probe]);
+        await ensureRegistry(ctx);
       }
       if (stage === 2) await kubectlAs(cfg, ['apply', '-f', '-'], systemManifests(cfg));
     }
@@ -586,6 +649,7 @@ export async function down(opts: { wipe?: boolean; quiet?: boolean } = {}): Prom
   const { cfg, progress } = prepare(opts.quiet ?? false);
   await proc.withLock(lockOf(cfg), waiting(progress), async () => {
     await stopAll(cfg, progress);
+    await stopDaemon(cfg, progress, REGISTRY);
     const t0 = Date.now();
     cleanHost(cfg);
     rmSync(cfg.envFile, { force: true });
@@ -613,7 +677,7 @@ export async function status(): Promise<DaemonStatus[]> {
   const cfg = loadConfig();
   const ctx: Ctx = { cfg, bins: binaryPaths(cfg.cacheDir), progress: new Progress(true) };
   return Promise.all(
-    DAEMONS.map(async (d): Promise<DaemonStatus> => {
+    COMPONENTS.map(async (d): Promise<DaemonStatus> => {
       const rec = proc.readRecord(cfg.runDir, d.name);
       const base = { name: d.name, log: logPath(cfg, d.name) };
       if (!rec || !proc.isOurs(rec))

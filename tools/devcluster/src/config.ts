@@ -29,6 +29,11 @@ export interface ClusterConfig {
   etcdPorts: { client: number; peer: number; metrics: number };
   pauseImage: string;
   probeImage: string;
+  /**
+   * The image registry (CNCF Distribution) on loopback, `127.0.0.1:<port>`: `docker push`
+   * reaches it over plain HTTP (Docker trusts 127.0.0.0/8), and so does containerd's pull.
+   */
+  registry: string;
 }
 
 /** The first usable address of an IPv4 CIDR (network + 1). */
@@ -70,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ClusterConfig 
     etcdPorts: { client: 12379, peer: 12380, metrics: 12381 },
     pauseImage: `localhost/devcluster/pause:${LOCAL_IMAGES_REVISION}`,
     probeImage: `localhost/devcluster/probe:${LOCAL_IMAGES_REVISION}`,
+    registry: `127.0.0.1:${env.DEVCLUSTER_REGISTRY_PORT ?? '5000'}`,
   };
 }

@@ -10,6 +10,8 @@ export interface ClusterEnv {
   DEVCLUSTER_API_URL: string;
   /** containerd's socket (for `ctr --address … -n k8s.io`). */
   CONTAINERD_ADDRESS: string;
+  /** The image registry on loopback (`127.0.0.1:5000`): push there, the node pulls from it. */
+  DEVCLUSTER_REGISTRY: string;
   [key: string]: string;
 }
 

@@ -9,6 +9,9 @@ import {
   corefile,
   kubeletYaml,
   kubeProxyYaml,
+  localRegistryHostsToml,
+  registryConfigYaml,
+  registryHostsToml,
   systemManifests,
 } from './manifests';
 
@@ -26,6 +29,23 @@ describe('devcluster generated configuration', () => {
     expect(toml).toMatch(/^\s*restrict_oom_score_adj = true$/m);
     expect(toml).toMatch(/^\s*SystemdCgroup = false$/m);
     expect(toml).toContain(`conf_dir = "${p.cniConfDir}"`);
+  });
+
+  it('registry: loopback only, storage in the state dir; containerd pulls it over HTTP and nothing else', () => {
+    const r = parse(registryConfigYaml(cfg));
+    expect(r.http.addr).toBe('127.0.0.1:5000');
+    expect(r.storage.filesystem.rootdirectory).toBe('/srv/dc/registry');
+    expect(r.http.debug).toBeUndefined();
+    expect(r.auth).toBeUndefined();
+    expect(loadConfig({ DEVCLUSTER_REGISTRY_PORT: '5055' }).registry).toBe('127.0.0.1:5055');
+    expect(localRegistryHostsToml(cfg.registry)).toMatch(
+      /^server = "http:\/\/127\.0\.0\.1:5000"\n\[host\."http:\/\/127\.0\.0\.1:5000"\]\n\s+capabilities = \["pull", "resolve"\]$/m,
+    );
+    // every other host (docker.io, _default) goes to a closed loopback port
+    expect(registryHostsToml()).toMatch(/^server = "http:\/\/127\.0\.0\.1:9"$/m);
+    expect(containerdToml(cfg, '/usr/lib/cni', '/usr/sbin/runc')).toContain(
+      `config_path = "${containerdPaths(cfg).hostsDir}"`,
+    );
   });
 
   it('kubelet: cgroupfs, cgroup v1 allowed, swap tolerated, cluster DNS on the node address', () => {
