@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { adminServerOf, createPlatformApp } from '@lib/platform';
-import { waitFor } from '@lib/testing';
+import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
 import { DECLINING_TEST_CARD } from '../src/top-ups/card-provider';
-import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 /**
  * payment over HTTP and Kafka against the dev stack. Topics carry a per-run prefix, so the

@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@lib/contracts';
 import { DomainError, type AuthUser } from '@lib/platform';
 import type { MongoEventTx, MongoOutbox } from '@lib/platform/mongo';
 import { ObjectId } from 'mongodb';
-import type { ArticleDocument } from './articles.entity';
+import type { ArticleDocument } from './articles.document';
 import type { ArticlesRepository } from './articles.repository';
 import { ArticlesService, episodeArticleId } from './articles.service';
 
