@@ -69,5 +69,10 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
+  {
+    // Benchmarks and other tools are run by people, never loaded by an app.
+    files: ['tools/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
   prettier,
 );

@@ -5,7 +5,6 @@ import {
   TestTokenIssuer,
   type ApiTestApp,
 } from '@lib/platform/testing';
-import request from 'supertest';
 import { CacheHitHook } from './common/cache-hit.hook';
 import { cachedBody, ReadCache } from './common/read-cache';
 import { EpisodesController } from './episodes/episodes.controller';
