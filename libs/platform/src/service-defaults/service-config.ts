@@ -16,3 +16,8 @@ export const serviceConfigSchema = baseConfigSchema.extend({
 });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+/** A MongoDB service's own database URL; the database is the URL's path, so it must name one. */
+export const mongoUrlEnv = z
+  .string()
+  .regex(/^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/, 'expected mongodb://host/database');
