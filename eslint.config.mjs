@@ -4,28 +4,28 @@ import prettier from 'eslint-config-prettier';
 
 /**
  * Who may import whom (docs/architecture.md, "Module boundaries"): contracts depend on nothing, platform on contracts, apps
- * on both, and no app on another app. Test code may also use the testing lib.
+ * on both, and no app on another app. The platform's test helpers (`@lib/platform/testing`) are
+ * kept out of production code by `no-restricted-imports` below.
  */
-function boundaries(inTests) {
-  const testing = inTests ? ['type:testing'] : [];
+function boundaries() {
   return {
     enforceBuildableLibDependency: false,
     allow: [],
     depConstraints: [
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', ...testing] },
-      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
+      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts'] },
       {
         sourceTag: 'type:app',
-        onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', ...testing],
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'],
       },
       {
         sourceTag: 'type:e2e',
-        onlyDependOnLibsWithTags: ['type:contracts', 'type:testing', 'type:tool'],
+        // The platform only for its test helpers: e2e code is all test code.
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:tool'],
       },
       {
         sourceTag: 'type:tool',
-        onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing', 'type:tool'],
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:tool'],
       },
     ],
   };
@@ -48,7 +48,7 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
       // Boundaries are the architecture: a service's code is private to it, libs depend only downward.
-      '@nx/enforce-module-boundaries': ['error', boundaries(false)],
+      '@nx/enforce-module-boundaries': ['error', boundaries()],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
@@ -65,10 +65,14 @@ export default tseslint.config(
   {
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', boundaries(true)],
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-restricted-imports': 'off',
     },
+  },
+  {
+    // Benchmarks and other tools are run by people, never loaded by an app.
+    files: ['tools/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   prettier,
 );

@@ -14,7 +14,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AuthModule, JwtVerifier, Public } from '@lib/platform';
-import { freePort, waitFor } from '@lib/testing';
+import { freePort, waitFor } from '@lib/platform/testing';
 import * as argon2 from 'argon2';
 import autocannon from 'autocannon';
 import { ensureStack } from '@tools/devstack';

@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '@lib/testing';
+import { freePort } from '@lib/platform/testing';
 
 const arg = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);

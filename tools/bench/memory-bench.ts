@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '@lib/testing';
+import { freePort } from '@lib/platform/testing';
 import { ensureStack, formatTable, status } from '@tools/devstack';
 import {
   appSpecs,

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { keyOf, topicOf, type EventEnvelope } from '@lib/contracts';
-import { freePort, waitFor } from '@lib/testing';
+import { freePort, waitFor } from '@lib/platform/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';

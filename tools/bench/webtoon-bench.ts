@@ -11,7 +11,7 @@
 import { execSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { freePort, waitFor } from '@lib/testing';
+import { freePort, waitFor } from '@lib/platform/testing';
 import autocannon from 'autocannon';
 import { ensureStack } from '@tools/devstack';
 import { PINNED, SERVER_CPU, startServer, stopAllOnExit } from './gateway/processes';

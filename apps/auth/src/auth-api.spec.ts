@@ -1,8 +1,4 @@
-import { Module } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { adminServerOf, AuthModule, baseConfigSchema, createPlatformApp } from '@lib/platform';
-import { TestTokenIssuer } from '@lib/platform/testing';
-import request from 'supertest';
+import { apiTestApp, type ApiTestApp } from '@lib/platform/testing';
 import { KeysController } from './keys/keys.controller';
 import { KeyStore } from './keys/key-store';
 import { generateSigningKey } from './keys/signing-keys';
@@ -16,8 +12,7 @@ import { UsersService } from './users/users.service';
  * (its ValidationPipe, error filter and the JWT guard), with the services faked.
  */
 describe('auth API: validation and auth errors', () => {
-  let app: NestFastifyApplication;
-  let issuer: TestTokenIssuer;
+  let api: ApiTestApp;
   const users = {
     signup: jest.fn(async () => ({ status: 'accepted', message: 'If this email …' })),
     me: jest.fn(),
@@ -27,38 +22,25 @@ describe('auth API: validation and auth errors', () => {
   const sessions = { login: jest.fn(async () => ({})), refresh: jest.fn(), logout: jest.fn() };
 
   beforeAll(async () => {
-    issuer = await TestTokenIssuer.create();
     const keyStore = await KeyStore.fromKeySet({ keys: [await generateSigningKey()] });
-
-    @Module({
-      imports: [
-        // As in AppModule: the guard is global and public routes opt out with @Public().
-        AuthModule.forRoot({ keys: issuer.keys, issuer: issuer.issuer, audience: issuer.audience }),
-      ],
+    api = await apiTestApp({
+      name: 'auth',
       controllers: [UsersController, SessionsController, KeysController],
       providers: [
         { provide: UsersService, useValue: users },
         { provide: SessionsService, useValue: sessions },
         { provide: KeyStore, useValue: keyStore },
       ],
-    })
-    class TestModule {}
-
-    app = await createPlatformApp({
-      name: 'auth',
-      module: TestModule,
-      configSchema: baseConfigSchema,
-      env: { PORT: '0', LOG_LEVEL: 'silent', CONSUL_REGISTER: 'false' },
     });
   });
 
-  afterAll(() => app.close());
+  afterAll(() => api.app.close());
   beforeEach(() => jest.clearAllMocks());
 
-  const http = () => request(app.getHttpServer());
-  const admin = () => request(adminServerOf(app));
+  const http = () => api.http();
+  const admin = () => api.admin();
   const bearer = async (roles: ('reader' | 'admin')[] = ['reader'], userId = 'u-1') =>
-    `Bearer ${await issuer.sign(userId, { roles })}`;
+    api.bearer(userId, roles);
 
   describe('POST /api/auth/signup', () => {
     const valid = {
@@ -146,7 +128,7 @@ describe('auth API: validation and auth errors', () => {
     });
 
     it('answers 401 for an expired token', async () => {
-      const expired = await issuer.sign('u-1', { expiresIn: -120 });
+      const expired = await api.issuer.sign('u-1', { expiresIn: -120 });
       const res = await http().get('/api/auth/me').set('authorization', `Bearer ${expired}`);
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('AUTH.TOKEN_INVALID');

@@ -1,14 +1,14 @@
 import { loadConfig } from '@lib/platform';
-import { authConfigSchema } from './config';
+import { configSchema } from './config';
 
-describe('authConfigSchema', () => {
+describe('configSchema', () => {
   const required = {
     AUTH_DATABASE_URL: 'postgres://auth:pw@127.0.0.1:5432/auth',
     KAFKA_BROKERS: '127.0.0.1:9092',
   };
 
   it('applies the documented defaults', () => {
-    expect(loadConfig(authConfigSchema, required)).toMatchObject({
+    expect(loadConfig(configSchema, required)).toMatchObject({
       PORT: 3001,
       JWT_ISSUER: 'auth',
       JWT_AUDIENCE: 'platform',
@@ -22,7 +22,7 @@ describe('authConfigSchema', () => {
   });
 
   it('treats empty admin and key settings as not set, as compose passes them', () => {
-    const config = loadConfig(authConfigSchema, {
+    const config = loadConfig(configSchema, {
       ...required,
       ADMIN_EMAIL: '',
       ADMIN_PASSWORD: '',
@@ -35,7 +35,7 @@ describe('authConfigSchema', () => {
 
   it('names every invalid setting at once', () => {
     expect(() =>
-      loadConfig(authConfigSchema, {
+      loadConfig(configSchema, {
         KAFKA_BROKERS: '127.0.0.1:9092',
         ADMIN_EMAIL: 'not-an-email',
         ACCESS_TOKEN_TTL_SECONDS: '86400',

@@ -1,5 +1,5 @@
-import { baseConfigSchema, envBoolean } from '@lib/platform';
-import { kafkaBrokersEnv, kafkaTopicsEnv } from '@lib/platform/events';
+import { envBoolean } from '@lib/platform';
+import { serviceConfigSchema } from '@lib/platform/service-defaults';
 import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -8,18 +8,17 @@ const positiveInt = z.coerce.number().int().positive();
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
+/** auth verifies tokens with the keys it holds, never over HTTP from itself: no JWKS_URL. */
+const serviceWithoutJwks = serviceConfigSchema.omit({ JWKS_URL: true });
+
 /** The auth service's env, validated once at start. Nothing else reads process.env. */
-export const authConfigSchema = baseConfigSchema.extend({
+export const configSchema = serviceWithoutJwks.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   AUTH_DATABASE_URL: z.url(),
-  KAFKA_BROKERS: kafkaBrokersEnv,
-  ...kafkaTopicsEnv,
-  /** Isolates test runs that share a Kafka cluster; empty in every deployment. */
-  KAFKA_TOPIC_PREFIX: z.string().default(''),
 
   /** `iss` of issued tokens; every verifier's JWT_ISSUER must match. */
   JWT_ISSUER: z.string().min(1).default('auth'),
-  /** `aud` of issued tokens; every verifier's JWT_AUDIENCE must include it. */
+  /** `aud` of issued tokens (one, not a list); every verifier's JWT_AUDIENCE must include it. */
   JWT_AUDIENCE: z.string().min(1).default('platform'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(3600).default(900),
   /** Sliding lifetime of one refresh token: an idle session ends after it. */
@@ -58,4 +57,4 @@ export const authConfigSchema = baseConfigSchema.extend({
   ADMIN_PASSWORD: optional(z.string()),
 });
 
-export type AuthConfig = z.infer<typeof authConfigSchema>;
+export type AppConfig = z.infer<typeof configSchema>;

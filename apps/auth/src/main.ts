@@ -1,5 +1,5 @@
 import { bootstrap } from '@lib/platform';
 import { AppModule } from './app.module';
-import { authConfigSchema } from './config';
+import { configSchema } from './config';
 
-void bootstrap({ name: 'auth', module: AppModule, configSchema: authConfigSchema });
+void bootstrap({ name: 'auth', module: AppModule, configSchema: configSchema });

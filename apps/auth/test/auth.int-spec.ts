@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventEnvelope } from '@lib/contracts';
 import { createPlatformApp } from '@lib/platform';
-import { TestTokenIssuer } from '@lib/platform/testing';
-import { waitFor } from '@lib/testing';
+import { TestTokenIssuer, waitFor } from '@lib/platform/testing';
 import { base64url, decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from 'jose';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
-import { authConfigSchema } from '../src/config';
+import { configSchema } from '../src/config';
 import { KEY_FILE_NAME } from '../src/keys/key-files';
 
 /**
@@ -52,7 +51,7 @@ describe('auth service (PostgreSQL + Kafka)', () => {
     app = await createPlatformApp({
       name: 'auth',
       module: AppModule,
-      configSchema: authConfigSchema,
+      configSchema: configSchema,
       env: {
         ...process.env,
         PORT: '0',

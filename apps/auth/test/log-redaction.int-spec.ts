@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPlatformApp } from '@lib/platform';
-import { waitFor } from '@lib/testing';
+import { waitFor } from '@lib/platform/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
-import { authConfigSchema } from '../src/config';
+import { configSchema } from '../src/config';
 
 /**
  * auth's database error paths, provoked for real: a database of its own (migrated by the app),
@@ -54,7 +54,7 @@ describe('auth logs on database errors (PostgreSQL)', () => {
     app = await createPlatformApp({
       name: 'auth',
       module: AppModule,
-      configSchema: authConfigSchema,
+      configSchema: configSchema,
       env: {
         ...process.env,
         PORT: '0',

@@ -1,11 +1,13 @@
-import { Module } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AuthModule, DeletedAccounts, baseConfigSchema, createPlatformApp } from '@lib/platform';
+import { DeletedAccounts } from '@lib/platform';
 import { MongoOutbox } from '@lib/platform/mongo';
-import { TestTokenIssuer } from '@lib/platform/testing';
+import {
+  apiTestApp,
+  expectErrorBody,
+  TestTokenIssuer,
+  type ApiTestApp,
+} from '@lib/platform/testing';
 import { ObjectId } from 'mongodb';
-import request from 'supertest';
-import type { AuthorDocument } from './authors/authors.entity';
+import type { AuthorDocument } from './authors/authors.document';
 import { AuthorsRepository } from './authors/authors.repository';
 import { DeletedAuthors } from './authors/deleted-authors';
 import { AuthorsService } from './authors/authors.service';
@@ -13,7 +15,7 @@ import { CommentsController } from './posts/comments.controller';
 import { CommentsRepository } from './posts/comments.repository';
 import { CommentsService } from './posts/comments.service';
 import { PostsController } from './posts/posts.controller';
-import type { CommentDocument, LivePost } from './posts/posts.entity';
+import type { CommentDocument, LivePost } from './posts/posts.document';
 import { PostsRepository } from './posts/posts.repository';
 import { PostsService } from './posts/posts.service';
 
@@ -53,8 +55,7 @@ function comment(overrides: Partial<CommentDocument> = {}): CommentDocument {
  * and the real services, with the repositories and the outbox faked.
  */
 describe('blog API: validation, auth and error bodies', () => {
-  let app: NestFastifyApplication;
-  let issuer: TestTokenIssuer;
+  let api: ApiTestApp;
   const posts = {
     insert: jest.fn(async () => undefined),
     findLive: jest.fn(async (): Promise<LivePost | null> => post()),
@@ -84,12 +85,8 @@ describe('blog API: validation, auth and error bodies', () => {
   };
 
   beforeAll(async () => {
-    issuer = await TestTokenIssuer.create();
-
-    @Module({
-      imports: [
-        AuthModule.forRoot({ keys: issuer.keys, issuer: issuer.issuer, audience: issuer.audience }),
-      ],
+    api = await apiTestApp({
+      name: 'blog',
       controllers: [PostsController, CommentsController],
       providers: [
         PostsService,
@@ -101,33 +98,15 @@ describe('blog API: validation, auth and error bodies', () => {
         { provide: DeletedAccounts, useClass: DeletedAuthors },
         { provide: MongoOutbox, useValue: outbox },
       ],
-    })
-    class TestModule {}
-
-    app = await createPlatformApp({
-      name: 'blog',
-      module: TestModule,
-      configSchema: baseConfigSchema,
-      env: { PORT: '0', LOG_LEVEL: 'silent', CONSUL_REGISTER: 'false' },
     });
   });
 
-  afterAll(() => app.close());
+  afterAll(() => api.app.close());
   beforeEach(() => jest.clearAllMocks());
 
-  const http = () => request(app.getHttpServer());
+  const http = () => api.http();
   const bearer = async (userId = 'mina', roles: ('reader' | 'editor' | 'admin')[] = ['reader']) =>
-    `Bearer ${await issuer.sign(userId, { roles })}`;
-
-  function expectErrorBody(body: unknown, status: number, code?: string): void {
-    expect(body).toMatchObject({
-      statusCode: status,
-      error: expect.any(String),
-      message: expect.anything(),
-      requestId: expect.any(String),
-      ...(code ? { code } : {}),
-    });
-  }
+    api.bearer(userId, roles);
 
   const postPath = `/api/blog/posts/${POST_ID}`;
   const commentPath = `${postPath}/comments/${COMMENT_ID}`;
@@ -199,11 +178,11 @@ describe('blog API: validation, auth and error bodies', () => {
     });
 
     it.each(['abc', 'x'.repeat(12), `${POST_ID}00`, 'g'.repeat(24)])(
-      'answers 404 BLOG.POST_NOT_FOUND for the malformed id %s, before any query',
+      'answers 400 VALIDATION.INVALID_ID for the malformed id %s, before any query',
       async (id) => {
         const res = await http().get(`/api/blog/posts/${id}`);
-        expect(res.status).toBe(404);
-        expectErrorBody(res.body, 404, 'BLOG.POST_NOT_FOUND');
+        expect(res.status).toBe(400);
+        expectErrorBody(res.body, 400, 'VALIDATION.INVALID_ID');
         expect(posts.findLive).not.toHaveBeenCalled();
       },
     );
@@ -364,12 +343,12 @@ describe('blog API: validation, auth and error bodies', () => {
       expect(posts.markDeleted).not.toHaveBeenCalled();
     });
 
-    it('answers 404 for a malformed id and 401 without a token', async () => {
+    it('answers 400 for a malformed id and 401 without a token', async () => {
       const bad = await http()
         .delete('/api/blog/posts/nope')
         .set('authorization', await bearer());
-      expect(bad.status).toBe(404);
-      expectErrorBody(bad.body, 404, 'BLOG.POST_NOT_FOUND');
+      expect(bad.status).toBe(400);
+      expectErrorBody(bad.body, 400, 'VALIDATION.INVALID_ID');
       expect((await http().delete(postPath)).status).toBe(401);
     });
   });
@@ -382,10 +361,10 @@ describe('blog API: validation, auth and error bodies', () => {
       expect(comments.listForPost).toHaveBeenCalledWith(new ObjectId(POST_ID), 5, 5);
     });
 
-    it('answers 404 for a malformed post id and 400 for bad paging', async () => {
+    it('answers 400 for a malformed post id and for bad paging', async () => {
       const bad = await http().get('/api/blog/posts/abc/comments');
-      expect(bad.status).toBe(404);
-      expectErrorBody(bad.body, 404, 'BLOG.POST_NOT_FOUND');
+      expect(bad.status).toBe(400);
+      expectErrorBody(bad.body, 400, 'VALIDATION.INVALID_ID');
       const paging = await http().get(`${postPath}/comments?limit[$ne]=1`);
       expect(paging.status).toBe(400);
       expect(comments.listForPost).not.toHaveBeenCalled();
@@ -481,14 +460,14 @@ describe('blog API: validation, auth and error bodies', () => {
       expect(comments.delete).not.toHaveBeenCalled();
     });
 
-    it('answers 404 BLOG.COMMENT_NOT_FOUND for a malformed or unknown comment id', async () => {
+    it('answers 400 for a malformed comment id and 404 BLOG.COMMENT_NOT_FOUND for an unknown one', async () => {
       const auth = await bearer('joon');
       const bad = await http()
         .patch(`${postPath}/comments/zzz`)
         .set('authorization', auth)
         .send({ body: 'x' });
-      expect(bad.status).toBe(404);
-      expectErrorBody(bad.body, 404, 'BLOG.COMMENT_NOT_FOUND');
+      expect(bad.status).toBe(400);
+      expectErrorBody(bad.body, 400, 'VALIDATION.INVALID_ID');
       expect(comments.findOne).not.toHaveBeenCalled();
       comments.findOne.mockResolvedValueOnce(null);
       const unknown = await http().delete(commentPath).set('authorization', auth);

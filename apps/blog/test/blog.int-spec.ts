@@ -3,12 +3,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventEnvelope, Role } from '@lib/contracts';
 import { adminServerOf, createPlatformApp } from '@lib/platform';
 import { MONGO_DB } from '@lib/platform/mongo';
-import { waitFor } from '@lib/testing';
+import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 import type { Db } from 'mongodb';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
-import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 /** Topics and the consumer group of these tests, apart from a running platform's. */
 const PREFIX = 'it-blog.';
@@ -384,26 +383,29 @@ describe('blog service (MongoDB + Kafka)', () => {
       }
     });
 
-    it('answers malformed and unknown ids with 404, never 500', async () => {
+    it.each([
+      ['nope', 400, 'VALIDATION.INVALID_ID', 'VALIDATION.INVALID_ID'],
+      ['%7B%22%24gt%22%3A%22%22%7D', 400, 'VALIDATION.INVALID_ID', 'VALIDATION.INVALID_ID'],
+      ['aaaaaaaaaaaa', 400, 'VALIDATION.INVALID_ID', 'VALIDATION.INVALID_ID'],
+      ['f'.repeat(24), 404, 'BLOG.POST_NOT_FOUND', 'BLOG.COMMENT_NOT_FOUND'],
+    ])('answers the id %s with %i (%s), never 500', async (id, status, postCode, commentCode) => {
       const user = await registeredUser('ids');
       const post = await writePost(user);
-      for (const id of ['nope', '%7B%22%24gt%22%3A%22%22%7D', 'aaaaaaaaaaaa', 'f'.repeat(24)]) {
-        const read = await http().get(`/api/blog/posts/${id}`);
-        expect(read.status).toBe(404);
-        expect(read.body.code).toBe('BLOG.POST_NOT_FOUND');
-        expect(
-          (await http().patch(`/api/blog/posts/${id}`).set(auth(user)).send({ title: 't' })).status,
-        ).toBe(404);
-        expect(
-          (await http().post(`/api/blog/posts/${id}/comments`).set(auth(user)).send({ body: 'b' }))
-            .status,
-        ).toBe(404);
-        const comment = await http()
-          .delete(`/api/blog/posts/${post.id}/comments/${id}`)
-          .set(auth(user));
-        expect(comment.status).toBe(404);
-        expect(comment.body.code).toBe('BLOG.COMMENT_NOT_FOUND');
-      }
+      const read = await http().get(`/api/blog/posts/${id}`);
+      expect(read.status).toBe(status);
+      expect(read.body.code).toBe(postCode);
+      expect(
+        (await http().patch(`/api/blog/posts/${id}`).set(auth(user)).send({ title: 't' })).status,
+      ).toBe(status);
+      expect(
+        (await http().post(`/api/blog/posts/${id}/comments`).set(auth(user)).send({ body: 'b' }))
+          .status,
+      ).toBe(status);
+      const comment = await http()
+        .delete(`/api/blog/posts/${post.id}/comments/${id}`)
+        .set(auth(user));
+      expect(comment.status).toBe(status);
+      expect(comment.body.code).toBe(commentCode);
     });
   });
 });

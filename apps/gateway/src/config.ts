@@ -2,7 +2,7 @@ import { baseConfigSchema, jwtVerificationConfigSchema, trustedProxies } from '@
 import { z } from 'zod';
 
 /** Everything the gateway reads from env, validated at start. */
-export const gatewayConfigSchema = baseConfigSchema.extend({
+export const configSchema = baseConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /**
    * The gateway faces clients: it believes X-Forwarded-For from nobody unless a deployment puts
@@ -35,7 +35,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   PROMETHEUS_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
 });
 
-export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type AppConfig = z.infer<typeof configSchema>;
 
 /**
  * How the gateway is built on the platform, in production and in its tests alike. The proxy
@@ -45,7 +45,7 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
  */
 export const GATEWAY_APP = {
   name: 'gateway',
-  configSchema: gatewayConfigSchema,
+  configSchema: configSchema,
   requestContext: false,
   // Instance addresses, versions and breaker states are for operators, not the public.
   adminPaths: ['/gateway/'],

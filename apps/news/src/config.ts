@@ -1,19 +1,11 @@
-import { baseConfigSchema, jwtVerificationConfigSchema } from '@lib/platform';
-import { kafkaBrokersEnv, kafkaTopicsEnv } from '@lib/platform/events';
+import { mongoUrlEnv, serviceConfigSchema } from '@lib/platform/service-defaults';
 import { z } from 'zod';
 
 /** Everything the news service reads from env, validated at start. */
-export const configSchema = baseConfigSchema.extend({
-  ...jwtVerificationConfigSchema.shape,
+export const configSchema = serviceConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3004),
   /** The news service's own database; its name is the URL's path. */
-  NEWS_MONGODB_URL: z
-    .string()
-    .regex(/^mongodb(\+srv)?:\/\/[^/]+\/[^/?]+/, 'expected mongodb://host/database'),
-  KAFKA_BROKERS: kafkaBrokersEnv,
-  ...kafkaTopicsEnv,
-  /** Isolates test runs that share a Kafka cluster; empty in every deployment. */
-  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  NEWS_MONGODB_URL: mongoUrlEnv,
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

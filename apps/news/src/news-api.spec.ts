@@ -1,12 +1,8 @@
-import { Module } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AuthModule, baseConfigSchema, createPlatformApp } from '@lib/platform';
 import { MongoOutbox } from '@lib/platform/mongo';
-import { TestTokenIssuer } from '@lib/platform/testing';
+import { apiTestApp, expectErrorBody, type ApiTestApp } from '@lib/platform/testing';
 import { ObjectId } from 'mongodb';
-import request from 'supertest';
 import { ArticlesController } from './articles/articles.controller';
-import type { ArticleDocument } from './articles/articles.entity';
+import type { ArticleDocument } from './articles/articles.document';
 import { ArticlesRepository } from './articles/articles.repository';
 import { ArticlesService } from './articles/articles.service';
 
@@ -35,8 +31,7 @@ function article(overrides: Partial<ArticleDocument> = {}): ArticleDocument {
  * real ArticlesService, with the repository and the outbox faked.
  */
 describe('news API: validation, auth and error bodies', () => {
-  let app: NestFastifyApplication;
-  let issuer: TestTokenIssuer;
+  let api: ApiTestApp;
   const articles = {
     insert: jest.fn(async (_article: ArticleDocument, _events: unknown[]) => undefined),
     findById: jest.fn(async (): Promise<ArticleDocument | null> => article()),
@@ -50,45 +45,23 @@ describe('news API: validation, auth and error bodies', () => {
   };
 
   beforeAll(async () => {
-    issuer = await TestTokenIssuer.create();
-
-    @Module({
-      imports: [
-        AuthModule.forRoot({ keys: issuer.keys, issuer: issuer.issuer, audience: issuer.audience }),
-      ],
+    api = await apiTestApp({
+      name: 'news',
       controllers: [ArticlesController],
       providers: [
         ArticlesService,
         { provide: ArticlesRepository, useValue: articles },
         { provide: MongoOutbox, useValue: outbox },
       ],
-    })
-    class TestModule {}
-
-    app = await createPlatformApp({
-      name: 'news',
-      module: TestModule,
-      configSchema: baseConfigSchema,
-      env: { PORT: '0', LOG_LEVEL: 'silent', CONSUL_REGISTER: 'false' },
     });
   });
 
-  afterAll(() => app.close());
+  afterAll(() => api.app.close());
   beforeEach(() => jest.clearAllMocks());
 
-  const http = () => request(app.getHttpServer());
+  const http = () => api.http();
   const bearer = async (roles: ('reader' | 'editor' | 'admin')[] = ['editor'], userId = 'ed-1') =>
-    `Bearer ${await issuer.sign(userId, { roles })}`;
-
-  function expectErrorBody(body: unknown, status: number, code?: string): void {
-    expect(body).toMatchObject({
-      statusCode: status,
-      error: expect.any(String),
-      message: expect.anything(),
-      requestId: expect.any(String),
-      ...(code ? { code } : {}),
-    });
-  }
+    api.bearer(userId, roles);
 
   const expectedArticle = {
     id: ID,
@@ -181,11 +154,11 @@ describe('news API: validation, auth and error bodies', () => {
     });
 
     it.each(['abc', 'x'.repeat(12), `${ID}0`, 'zzzzzzzzzzzzzzzzzzzzzzzz'])(
-      'answers 404 NEWS.ARTICLE_NOT_FOUND for the malformed id %s, before any query',
+      'answers 400 VALIDATION.INVALID_ID for the malformed id %s, before any query',
       async (id) => {
         const res = await http().get(`/api/news/${id}`);
-        expect(res.status).toBe(404);
-        expectErrorBody(res.body, 404, 'NEWS.ARTICLE_NOT_FOUND');
+        expect(res.status).toBe(400);
+        expectErrorBody(res.body, 400, 'VALIDATION.INVALID_ID');
         expect(articles.findById).not.toHaveBeenCalled();
       },
     );
@@ -246,7 +219,7 @@ describe('news API: validation, auth and error bodies', () => {
         .post('/api/news')
         .set(
           'authorization',
-          `Bearer ${await issuer.sign('ed-1', { roles: ['editor'], expiresIn: -60 })}`,
+          `Bearer ${await api.issuer.sign('ed-1', { roles: ['editor'], expiresIn: -60 })}`,
         )
         .send(valid);
       expect(expired.status).toBe(401);
@@ -316,14 +289,14 @@ describe('news API: validation, auth and error bodies', () => {
       expect(articles.update).not.toHaveBeenCalled();
     });
 
-    it('answers 404 for a malformed or unknown id and 403 to a reader', async () => {
+    it('answers 400 for a malformed id, 404 for an unknown one and 403 to a reader', async () => {
       const editor = await bearer();
       const malformed = await http()
         .patch('/api/news/abc')
         .set('authorization', editor)
         .send({ title: 'x' });
-      expect(malformed.status).toBe(404);
-      expectErrorBody(malformed.body, 404, 'NEWS.ARTICLE_NOT_FOUND');
+      expect(malformed.status).toBe(400);
+      expectErrorBody(malformed.body, 400, 'VALIDATION.INVALID_ID');
       expect(articles.update).not.toHaveBeenCalled();
       articles.update.mockResolvedValueOnce(null);
       const unknown = await http()
@@ -371,11 +344,11 @@ describe('news API: validation, auth and error bodies', () => {
       expectErrorBody(res.body, 409, 'NEWS.ARTICLE_CHANGED');
     });
 
-    it('answers 404 for a malformed id and 403 to a reader', async () => {
+    it('answers 400 for a malformed id and 403 to a reader', async () => {
       const malformed = await http()
         .post('/api/news/nope/publish')
         .set('authorization', await bearer());
-      expect(malformed.status).toBe(404);
+      expect(malformed.status).toBe(400);
       const reader = await http()
         .post(`/api/news/${ID}/publish`)
         .set('authorization', await bearer(['reader']));
@@ -394,9 +367,9 @@ describe('news API: validation, auth and error bodies', () => {
       expect(articles.markDeleted).toHaveBeenCalledWith(new ObjectId(ID), expect.any(Date));
     });
 
-    it('answers 404 for a malformed id, an unknown or deleted one, and 401/403 without rights', async () => {
+    it('answers 400 for a malformed id, 404 for an unknown or deleted one, and 401/403 without rights', async () => {
       const editor = await bearer();
-      expect((await http().delete('/api/news/abc').set('authorization', editor)).status).toBe(404);
+      expect((await http().delete('/api/news/abc').set('authorization', editor)).status).toBe(400);
       expect(articles.markDeleted).not.toHaveBeenCalled();
       articles.markDeleted.mockResolvedValueOnce(false);
       const gone = await http().delete(`/api/news/${ID}`).set('authorization', editor);

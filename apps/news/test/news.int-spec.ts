@@ -3,13 +3,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventEnvelope } from '@lib/contracts';
 import { adminServerOf, createPlatformApp } from '@lib/platform';
 import { MONGO_DB } from '@lib/platform/mongo';
-import { waitFor } from '@lib/testing';
+import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 import type { Db } from 'mongodb';
 import request from 'supertest';
 import { episodeArticleId } from '../src/articles/articles.service';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
-import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 /** Topics and the consumer group of these tests, apart from a running platform's. */
 const PREFIX = 'it-news.';
@@ -268,7 +267,7 @@ describe('news service (MongoDB + Kafka)', () => {
       }
     });
 
-    it('answers malformed and unknown ids with 404, never 500', async () => {
+    it('answers malformed ids with 400 and unknown ones with 404, never 500', async () => {
       for (const id of [
         'not-an-id',
         '123',
@@ -276,12 +275,14 @@ describe('news service (MongoDB + Kafka)', () => {
         '%7B%22%24gt%22%3A%22%22%7D',
         'aaaaaaaaaaaa',
       ]) {
-        expect((await http().get(`/api/news/${id}`)).status).toBe(404);
+        const read = await http().get(`/api/news/${id}`);
+        expect(read.status).toBe(400);
+        expect(read.body.code).toBe('VALIDATION.INVALID_ID');
         expect(
           (await http().patch(`/api/news/${id}`).set(as('editor')).send({ title: 't' })).status,
-        ).toBe(404);
-        expect((await http().post(`/api/news/${id}/publish`).set(as('editor'))).status).toBe(404);
-        expect((await http().delete(`/api/news/${id}`).set(as('editor'))).status).toBe(404);
+        ).toBe(400);
+        expect((await http().post(`/api/news/${id}/publish`).set(as('editor'))).status).toBe(400);
+        expect((await http().delete(`/api/news/${id}`).set(as('editor'))).status).toBe(400);
       }
       const unknown = await http().get(`/api/news/${'f'.repeat(24)}`);
       expect(unknown.status).toBe(404);

@@ -1,16 +1,10 @@
-import { baseConfigSchema, jwtVerificationConfigSchema } from '@lib/platform';
-import { kafkaBrokersEnv, kafkaTopicsEnv } from '@lib/platform/events';
+import { serviceConfigSchema } from '@lib/platform/service-defaults';
 import { z } from 'zod';
 
 /** Everything the payment service reads from env, validated at start. */
-export const configSchema = baseConfigSchema.extend({
-  ...jwtVerificationConfigSchema.shape,
+export const configSchema = serviceConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   PAYMENT_DATABASE_URL: z.url(),
-  KAFKA_BROKERS: kafkaBrokersEnv,
-  ...kafkaTopicsEnv,
-  /** Isolates test runs that share a Kafka cluster; empty in every deployment. */
-  KAFKA_TOPIC_PREFIX: z.string().default(''),
   /** Coins credited to a new wallet when its user signs up. */
   SIGNUP_BONUS_COINS: z.coerce.number().int().min(0).max(1_000_000).default(100),
   /**

@@ -1,15 +1,10 @@
-import { Module } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DomainError, PageQueryDto } from '@lib/platform';
 import {
-  adminServerOf,
-  AuthModule,
-  baseConfigSchema,
-  createPlatformApp,
-  DomainError,
-  PageQueryDto,
-} from '@lib/platform';
-import { TestTokenIssuer } from '@lib/platform/testing';
-import request from 'supertest';
+  apiTestApp,
+  expectErrorBody,
+  TestTokenIssuer,
+  type ApiTestApp,
+} from '@lib/platform/testing';
 import { TopUpsController } from './top-ups/top-ups.controller';
 import type { TopUpRequest } from './top-ups/top-ups.dto';
 import { TopUpsService } from './top-ups/top-ups.service';
@@ -24,8 +19,7 @@ const KEY = 'top-up-key-0001';
  * faked.
  */
 describe('payment API: validation, auth and error bodies', () => {
-  let app: NestFastifyApplication;
-  let issuer: TestTokenIssuer;
+  let api: ApiTestApp;
   const wallets = {
     wallet: jest.fn(async (userId: string) => ({
       walletId: 'w-1',
@@ -53,44 +47,22 @@ describe('payment API: validation, auth and error bodies', () => {
   };
 
   beforeAll(async () => {
-    issuer = await TestTokenIssuer.create();
-
-    @Module({
-      imports: [
-        AuthModule.forRoot({ keys: issuer.keys, issuer: issuer.issuer, audience: issuer.audience }),
-      ],
+    api = await apiTestApp({
+      name: 'payment',
       controllers: [WalletsController, TopUpsController],
       providers: [
         { provide: WalletsService, useValue: wallets },
         { provide: TopUpsService, useValue: topUps },
       ],
-    })
-    class TestModule {}
-
-    app = await createPlatformApp({
-      name: 'payment',
-      module: TestModule,
-      configSchema: baseConfigSchema,
-      env: { PORT: '0', LOG_LEVEL: 'silent', CONSUL_REGISTER: 'false' },
     });
   });
 
-  afterAll(() => app.close());
+  afterAll(() => api.app.close());
   beforeEach(() => jest.clearAllMocks());
 
-  const http = () => request(app.getHttpServer());
-  const admin = () => request(adminServerOf(app));
-  const bearer = async (userId = 'u-1') => `Bearer ${await issuer.sign(userId)}`;
-
-  function expectErrorBody(body: unknown, status: number, code?: string): void {
-    expect(body).toMatchObject({
-      statusCode: status,
-      error: expect.any(String),
-      message: expect.anything(),
-      requestId: expect.any(String),
-      ...(code ? { code } : {}),
-    });
-  }
+  const http = () => api.http();
+  const admin = () => api.admin();
+  const bearer = async (userId = 'u-1') => `Bearer ${await api.issuer.sign(userId)}`;
 
   describe.each([
     ['GET', '/api/payments/wallet'],
@@ -110,9 +82,9 @@ describe('payment API: validation, auth and error bodies', () => {
     });
 
     it.each([
-      ['expired', () => issuer.sign('u-1', { expiresIn: -120 })],
+      ['expired', () => api.issuer.sign('u-1', { expiresIn: -120 })],
       ['forged', async () => (await TestTokenIssuer.create()).sign('u-1')],
-      ['for another issuer', () => issuer.sign('u-1', { issuer: 'someone' })],
+      ['for another issuer', () => api.issuer.sign('u-1', { issuer: 'someone' })],
     ])('answers 401 AUTH.TOKEN_INVALID to an %s token', async (_name, token) => {
       const res = await call().set('authorization', `Bearer ${await token()}`);
       expect(res.status).toBe(401);

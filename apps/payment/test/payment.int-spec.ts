@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { adminServerOf, createPlatformApp } from '@lib/platform';
-import { waitFor } from '@lib/testing';
+import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -12,7 +12,6 @@ import {
   DECLINING_TEST_CARD,
 } from '../src/top-ups/card-provider';
 import { LedgerRepository, type Posting } from '../src/wallets/ledger.repository';
-import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 /**
  * payment over HTTP and Kafka against the dev stack. Topics carry a per-run prefix, so the

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { waitFor } from '@lib/testing';
+import { waitFor } from '@lib/platform/testing';
 import {
   RunningApp,
   appSpecs,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { freePort, waitFor } from '@lib/testing';
+import { freePort, waitFor } from '@lib/platform/testing';
 import {
   appSpecs,
   buildApps,

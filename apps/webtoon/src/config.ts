@@ -1,16 +1,11 @@
-import { baseConfigSchema, envBoolean, jwtVerificationConfigSchema } from '@lib/platform';
-import { kafkaBrokersEnv, kafkaTopicsEnv } from '@lib/platform/events';
+import { envBoolean } from '@lib/platform';
+import { serviceConfigSchema } from '@lib/platform/service-defaults';
 import { z } from 'zod';
 
 /** Everything the webtoon service reads from env, validated at start. */
-export const configSchema = baseConfigSchema.extend({
-  ...jwtVerificationConfigSchema.shape,
+export const configSchema = serviceConfigSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   WEBTOON_DATABASE_URL: z.url(),
-  KAFKA_BROKERS: kafkaBrokersEnv,
-  ...kafkaTopicsEnv,
-  /** Isolates test runs that share a Kafka cluster; empty in every deployment. */
-  KAFKA_TOPIC_PREFIX: z.string().default(''),
   /** Load the demo series and episodes at start (idempotent). `npm start` and compose set it. */
   SEED_DATA: envBoolean.default(false),
   /**

@@ -1,14 +1,10 @@
-import { Module } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DomainError } from '@lib/platform';
 import {
-  adminServerOf,
-  AuthModule,
-  baseConfigSchema,
-  createPlatformApp,
-  DomainError,
-} from '@lib/platform';
-import { TestTokenIssuer } from '@lib/platform/testing';
-import request from 'supertest';
+  apiTestApp,
+  expectErrorBody,
+  TestTokenIssuer,
+  type ApiTestApp,
+} from '@lib/platform/testing';
 import { CacheHitHook } from './common/cache-hit.hook';
 import { cachedBody, ReadCache } from './common/read-cache';
 import { EpisodesController } from './episodes/episodes.controller';
@@ -55,8 +51,7 @@ function pendingPurchase(): PurchaseDto {
  * read path's cache hook, with the services faked.
  */
 describe('webtoon API: validation, auth and error bodies', () => {
-  let app: NestFastifyApplication;
-  let issuer: TestTokenIssuer;
+  let api: ApiTestApp;
   const cache = new ReadCache({ READ_CACHE_TTL_MS: 5000, READ_CACHE_MAX_ENTRIES: 100 });
   const series = {
     cachedList: jest.fn(async (query: SeriesListQuery) =>
@@ -92,12 +87,8 @@ describe('webtoon API: validation, auth and error bodies', () => {
   const views = { record: jest.fn() };
 
   beforeAll(async () => {
-    issuer = await TestTokenIssuer.create();
-
-    @Module({
-      imports: [
-        AuthModule.forRoot({ keys: issuer.keys, issuer: issuer.issuer, audience: issuer.audience }),
-      ],
+    api = await apiTestApp({
+      name: 'webtoon',
       controllers: [SeriesController, RankingController, EpisodesController, PurchasesController],
       providers: [
         { provide: ReadCache, useValue: cache },
@@ -108,38 +99,19 @@ describe('webtoon API: validation, auth and error bodies', () => {
         { provide: ViewCounter, useValue: views },
         CacheHitHook,
       ],
-    })
-    class TestModule {}
-
-    app = await createPlatformApp({
-      name: 'webtoon',
-      module: TestModule,
-      configSchema: baseConfigSchema,
-      env: { PORT: '0', LOG_LEVEL: 'silent', CONSUL_REGISTER: 'false' },
     });
   });
 
-  afterAll(() => app.close());
+  afterAll(() => api.app.close());
   beforeEach(() => {
     jest.clearAllMocks();
     cache.invalidatePrefix('');
   });
 
-  const http = () => request(app.getHttpServer());
-  const admin = () => request(adminServerOf(app));
+  const http = () => api.http();
+  const admin = () => api.admin();
   const bearer = async (roles: ('reader' | 'author' | 'admin')[] = ['reader'], userId = 'u-1') =>
-    `Bearer ${await issuer.sign(userId, { roles })}`;
-
-  function expectErrorBody(body: unknown, status: number, code?: string): void {
-    expect(body).toMatchObject({
-      statusCode: status,
-      error: expect.any(String),
-      message: expect.anything(),
-      requestId: expect.any(String),
-      ...(code ? { code } : {}),
-    });
-    expect(JSON.stringify(body)).not.toMatch(/at .+\.ts:\d+/);
-  }
+    api.bearer(userId, roles);
 
   describe('GET /api/webtoons', () => {
     it('passes paging defaults and filters to the service, public and cacheable', async () => {
@@ -266,10 +238,13 @@ describe('webtoon API: validation, auth and error bodies', () => {
     });
 
     it.each([
-      ['an expired token', () => issuer.sign('author-1', { roles: ['author'], expiresIn: -120 })],
+      [
+        'an expired token',
+        () => api.issuer.sign('author-1', { roles: ['author'], expiresIn: -120 }),
+      ],
       [
         'a token for another audience',
-        () => issuer.sign('author-1', { roles: ['author'], audience: 'elsewhere' }),
+        () => api.issuer.sign('author-1', { roles: ['author'], audience: 'elsewhere' }),
       ],
       [
         'a token signed with another key',

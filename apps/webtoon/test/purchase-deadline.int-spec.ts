@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@lib/testing';
+import { waitFor } from '@lib/platform/testing';
 import { SagaWorld, type Bought } from './support/saga-world';
 
 jest.setTimeout(180_000);

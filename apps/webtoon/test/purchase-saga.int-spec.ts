@@ -3,13 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPlatformApp } from '@lib/platform';
-import { waitFor } from '@lib/testing';
+import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
 import { AppProcess } from './support/app-process';
-import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 jest.setTimeout(120_000);
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { adminServerOf, createPlatformApp } from '@lib/platform';
 import { OutboxPublisher } from '@lib/platform/postgres';
-import { waitFor } from '@lib/testing';
+import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -12,7 +12,6 @@ import { SEED_SERIES } from '../src/seed/seed-data';
 import { seedCatalogue } from '../src/seed/seeder';
 import { SeriesRepository } from '../src/series/series.repository';
 import { ViewCounter } from '../src/views/view-counter';
-import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 
 jest.setTimeout(60_000);
 

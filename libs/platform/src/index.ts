@@ -12,6 +12,7 @@ export * from './context/request-context';
 export * from './errors/domain-error';
 export * from './errors/error-response';
 export * from './health/health.registry';
+export * from './http/id-param';
 export * from './http/idempotency-key';
 export * from './http/page-query.dto';
 export * from './http/validation';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type Provider } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
-import { waitFor } from '@lib/testing';
+import { waitFor } from '../src/testing';
 import { MongoClient, type Db } from 'mongodb';
 import { MongoEventTx, MongoOutbox } from '../src/database/mongo';
 import { OnEvent, type EventsModuleOptions } from '../src/events';

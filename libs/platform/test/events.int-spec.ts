@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Injectable, type Provider } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
-import { waitFor } from '@lib/testing';
+import { waitFor } from '../src/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxPublisher } from '../src/database/postgres';
 import {

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { freePort, waitFor } from '@lib/testing';
+import { freePort, waitFor } from '../src/testing';
 
 const root = resolve(__dirname, '../../..');
 const consulUrl = process.env.CONSUL_URL!;

@@ -2,7 +2,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { waitFor } from '@lib/testing';
+import { waitFor } from '@lib/platform/testing';
 import { APP_NODE_FLAGS, APP_RUNTIME_ENV } from '../../start/apps';
 import { freePort, startServer, stopServer, waitForHttp } from './processes';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { freePort, waitFor } from '@lib/testing';
+import { freePort, waitFor } from '@lib/platform/testing';
 import {
   RunningApp,
   appSpecs,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '@lib/platform';
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import { PasswordHasher } from './password-hasher';
 
 @Module({
@@ -8,7 +8,7 @@ import { PasswordHasher } from './password-hasher';
     {
       provide: PasswordHasher,
       inject: [APP_CONFIG],
-      useFactory: async (config: AuthConfig) => {
+      useFactory: async (config: AppConfig) => {
         const hasher = new PasswordHasher({
           memoryKiB: config.ARGON2_MEMORY_KIB,
           timeCost: config.ARGON2_TIME_COST,

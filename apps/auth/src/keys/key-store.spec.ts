@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwtVerifier } from '@lib/platform';
 import { AccessTokenIssuer } from '../sessions/access-token.issuer';
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import { KEY_FILE_NAME, readKeyFile, writeKeyFile } from './key-files';
 import { KeyStore } from './key-store';
 import { generateSigningKey, rotateSigningKeys } from './signing-keys';
 
 describe('KeyStore', () => {
   let dir: string;
-  const config = (overrides: Partial<AuthConfig> = {}) =>
+  const config = (overrides: Partial<AppConfig> = {}) =>
     ({
       NODE_ENV: 'development',
       AUTH_KEYS_DIR: dir,
@@ -18,7 +18,7 @@ describe('KeyStore', () => {
       JWT_AUDIENCE: 'platform',
       ACCESS_TOKEN_TTL_SECONDS: 900,
       ...overrides,
-    }) as AuthConfig;
+    }) as AppConfig;
 
   const issueAndVerify = async (signer: KeyStore, verifierKeys: KeyStore) => {
     const token = await new AccessTokenIssuer(signer, config()).issue({

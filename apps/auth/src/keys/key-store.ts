@@ -5,7 +5,7 @@ import {
   type JSONWebKeySet,
   type JWTVerifyGetKey,
 } from 'jose';
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import { createKeyFile, keyFilePath, readKeyFile } from './key-files';
 import {
   parseSigningKeySet,
@@ -39,7 +39,7 @@ export class KeyStore {
    * From AUTH_SIGNING_KEYS, else from the key file; in development, a key file is created on
    * first start. Production without keys fails here rather than minting throwaway ones.
    */
-  static async load(config: AuthConfig): Promise<KeyStore> {
+  static async load(config: AppConfig): Promise<KeyStore> {
     if (config.AUTH_SIGNING_KEYS) {
       return KeyStore.fromKeySet(parseSigningKeySet(config.AUTH_SIGNING_KEYS, 'AUTH_SIGNING_KEYS'));
     }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '@lib/platform';
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import { KeysController } from './keys.controller';
 import { KeyStore } from './key-store';
 
@@ -10,7 +10,7 @@ import { KeyStore } from './key-store';
     {
       provide: KeyStore,
       inject: [APP_CONFIG],
-      useFactory: (config: AuthConfig) => KeyStore.load(config),
+      useFactory: (config: AppConfig) => KeyStore.load(config),
     },
   ],
   exports: [KeyStore],

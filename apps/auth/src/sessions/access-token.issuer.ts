@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ACCESS_TOKEN_TYPE, APP_CONFIG, type AccessTokenClaims } from '@lib/platform';
 import { SignJWT } from 'jose';
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import { KeyStore } from '../keys/key-store';
 import { SIGNING_ALGORITHM } from '../keys/signing-keys';
 import type { User } from '../users/user.entity';
@@ -12,7 +12,7 @@ import type { User } from '../users/user.entity';
 export class AccessTokenIssuer {
   constructor(
     private readonly keys: KeyStore,
-    @Inject(APP_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   get ttlSeconds(): number {

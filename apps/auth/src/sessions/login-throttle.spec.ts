@@ -1,4 +1,4 @@
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import { LoginThrottle } from './login-throttle';
 import type { LoginThrottleRepository, ThrottleCount } from './login-throttle.repository';
 
@@ -33,7 +33,7 @@ describe('LoginThrottle', () => {
         LOGIN_MAX_FAILURES_PER_ACCOUNT: 3,
         LOGIN_MAX_FAILURES_PER_IP: 5,
         LOGIN_THROTTLE_WINDOW_SECONDS: 900,
-      } as AuthConfig,
+      } as AppConfig,
     );
   });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, DomainError } from '@lib/platform';
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import { LoginThrottleRepository } from './login-throttle.repository';
 
 /** Call when the credentials were right: the attempt then stops counting as a failure. */
@@ -16,7 +16,7 @@ export type LoginSucceeded = () => Promise<void>;
 export class LoginThrottle {
   constructor(
     private readonly counters: LoginThrottleRepository,
-    @Inject(APP_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Throws 429 with Retry-After when either limit is exceeded. */

@@ -1,6 +1,6 @@
 import { DomainError } from '@lib/platform';
 import type { EntityManager } from 'typeorm';
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import type { PasswordHasher } from '../credentials/password-hasher';
 import type { User } from '../users/user.entity';
 import type { UsersRepository } from '../users/users.repository';
@@ -22,7 +22,7 @@ const USER: User = {
 };
 
 /** Refresh tokens in memory (transactions run one at a time, as the row lock makes them). */
-function setup(config: Partial<AuthConfig> = {}) {
+function setup(config: Partial<AppConfig> = {}) {
   const tokens: RefreshToken[] = [];
   const byHash = (hash: Buffer) => tokens.find((t) => t.tokenHash.equals(hash)) ?? null;
   const refreshTokens = {
@@ -56,7 +56,7 @@ function setup(config: Partial<AuthConfig> = {}) {
     REFRESH_SESSION_MAX_SECONDS: 90 * DAY,
     REFRESH_REUSE_GRACE_SECONDS: 20,
     ...config,
-  } as AuthConfig);
+  } as AppConfig);
   return { service, tokens };
 }
 

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, DomainError } from '@lib/platform';
 import type { EntityManager } from 'typeorm';
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import { PasswordHasher } from '../credentials/password-hasher';
 import type { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
@@ -39,7 +39,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     private readonly accessTokens: AccessTokenIssuer,
     private readonly throttle: LoginThrottle,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
-    @Inject(APP_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '@lib/platform';
-import type { AuthConfig } from '../config';
+import type { AppConfig } from '../config';
 import { passwordProblems } from '../credentials/password-policy';
 import { normaliseEmail } from './users.dto';
 import { UsersService } from './users.service';
@@ -9,7 +9,7 @@ import { UsersService } from './users.service';
 @Injectable()
 export class AdminSeeder implements OnApplicationBootstrap {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AuthConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersService,
   ) {}
 

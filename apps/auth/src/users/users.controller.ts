@@ -1,16 +1,6 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
+import { CurrentUser, idParam, Public, Roles, type AuthUser } from '@lib/platform';
 import { SetRolesDto, SignupAcceptedResponse, SignupDto, UserResponse } from './users.dto';
 import { UsersService } from './users.service';
 
@@ -47,7 +37,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponse })
   setRoles(
     @CurrentUser() admin: AuthUser,
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Param('id', idParam('uuid')) id: string,
     @Body() body: SetRolesDto,
   ): Promise<UserResponse> {
     return this.users.setRoles(admin.id, id, body.roles);

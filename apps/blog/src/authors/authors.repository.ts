@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { UserDeletedV1, UserRegisteredV1 } from '@lib/contracts';
 import { MONGO_DB, type ApplyOutcome, type MongoEventTx } from '@lib/platform/mongo';
 import type { Db } from 'mongodb';
-import { AUTHORS, type AuthorDocument } from './authors.entity';
+import { AUTHORS, type AuthorDocument } from './authors.document';
 
 /** The only code that touches the `authors` collection (keyed by user id: no extra index). */
 @Injectable()

@@ -1,4 +1,4 @@
-import type { AuthorDocument } from './authors.entity';
+import type { AuthorDocument } from './authors.document';
 import type { AuthorsRepository } from './authors.repository';
 import { AuthorsService } from './authors.service';
 

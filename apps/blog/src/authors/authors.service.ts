@@ -5,7 +5,7 @@ import {
   UNKNOWN_USER_NAME,
   type AuthorDocument,
   type AuthorView,
-} from './authors.entity';
+} from './authors.document';
 import { AuthorsRepository } from './authors.repository';
 
 /** Display names for content, from the local copy of profiles (never a call to auth). */

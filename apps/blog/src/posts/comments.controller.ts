@@ -11,7 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, PageQueryDto, Public, type AuthUser } from '@lib/platform';
+import { CurrentUser, idParam, PageQueryDto, Public, type AuthUser } from '@lib/platform';
 import { CommentBodyDto, CommentPageResponse, CommentResponse } from './posts.dto';
 import { CommentsService } from './comments.service';
 
@@ -24,7 +24,7 @@ export class CommentsController {
   @Get()
   @ApiOkResponse({ type: CommentPageResponse, description: 'Oldest first' })
   list(
-    @Param('postId') postId: string,
+    @Param('postId', idParam('objectId')) postId: string,
     @Query() query: PageQueryDto,
   ): Promise<CommentPageResponse> {
     return this.comments.list(postId, query);
@@ -34,7 +34,7 @@ export class CommentsController {
   @Post()
   create(
     @CurrentUser() user: AuthUser,
-    @Param('postId') postId: string,
+    @Param('postId', idParam('objectId')) postId: string,
     @Body() dto: CommentBodyDto,
   ): Promise<CommentResponse> {
     return this.comments.create(user, postId, dto);
@@ -45,8 +45,8 @@ export class CommentsController {
   @ApiOkResponse({ type: CommentResponse })
   update(
     @CurrentUser() user: AuthUser,
-    @Param('postId') postId: string,
-    @Param('commentId') commentId: string,
+    @Param('postId', idParam('objectId')) postId: string,
+    @Param('commentId', idParam('objectId')) commentId: string,
     @Body() dto: CommentBodyDto,
   ): Promise<CommentResponse> {
     return this.comments.update(user, postId, commentId, dto);
@@ -58,8 +58,8 @@ export class CommentsController {
   @ApiNoContentResponse()
   remove(
     @CurrentUser() user: AuthUser,
-    @Param('postId') postId: string,
-    @Param('commentId') commentId: string,
+    @Param('postId', idParam('objectId')) postId: string,
+    @Param('commentId', idParam('objectId')) commentId: string,
   ): Promise<void> {
     return this.comments.remove(user, postId, commentId);
   }

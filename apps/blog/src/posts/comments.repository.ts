@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ensureIndexes, MONGO_DB, type MongoEventTx } from '@lib/platform/mongo';
 import type { Db, ObjectId } from 'mongodb';
-import { COMMENTS, type CommentDocument } from './posts.entity';
+import { COMMENTS, type CommentDocument } from './posts.document';
 
 const WITHOUT_BOOKKEEPING = { _appliedEvents: 0 } as const;
 /** Conversation order; `_id` breaks ties. */

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, Page, PageQueryDto, type AuthUser } from '@lib/platform';
-import { parseObjectId } from '@lib/platform/mongo';
 import { ObjectId } from 'mongodb';
 import { AuthorsService } from '../authors/authors.service';
 import { CommentsRepository } from './comments.repository';
 import { assertMayChange } from './moderation';
 import type { CommentBodyDto, CommentResponse } from './posts.dto';
-import type { CommentDocument } from './posts.entity';
+import type { CommentDocument } from './posts.document';
 import { PostsService, toCommentResponse } from './posts.service';
 
 function commentNotFound(): DomainError {
@@ -80,11 +79,10 @@ export class CommentsService {
     if (!(await this.comments.delete(comment.postId, comment._id))) throw commentNotFound();
   }
 
-  /** A comment of a live post; 404 for malformed or unknown ids. */
+  /** A comment of a live post; 404 for unknown ids. */
   private async find(postId: string, commentId: string): Promise<CommentDocument> {
     const post = await this.posts.findLive(postId);
-    const id = parseObjectId(commentId);
-    const comment = id ? await this.comments.findOne(post._id, id) : null;
+    const comment = await this.comments.findOne(post._id, new ObjectId(commentId));
     if (!comment) throw commentNotFound();
     return comment;
   }

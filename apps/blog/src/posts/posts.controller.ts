@@ -11,7 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, PageQueryDto, Public, type AuthUser } from '@lib/platform';
+import { CurrentUser, idParam, PageQueryDto, Public, type AuthUser } from '@lib/platform';
 import {
   CreatePostDto,
   PostDetailResponse,
@@ -37,7 +37,7 @@ export class PostsController {
   @Public()
   @Get(':id')
   @ApiOkResponse({ type: PostDetailResponse })
-  get(@Param('id') id: string): Promise<PostDetailResponse> {
+  get(@Param('id', idParam('objectId')) id: string): Promise<PostDetailResponse> {
     return this.posts.get(id);
   }
 
@@ -53,7 +53,7 @@ export class PostsController {
   @ApiOkResponse({ type: PostResponse })
   update(
     @CurrentUser() user: AuthUser,
-    @Param('id') id: string,
+    @Param('id', idParam('objectId')) id: string,
     @Body() dto: UpdatePostDto,
   ): Promise<PostResponse> {
     return this.posts.update(user, id, dto);
@@ -63,7 +63,10 @@ export class PostsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
-  remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
+  remove(
+    @CurrentUser() user: AuthUser,
+    @Param('id', idParam('objectId')) id: string,
+  ): Promise<void> {
     return this.posts.remove(user, id);
   }
 }

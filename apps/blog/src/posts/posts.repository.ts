@@ -7,7 +7,7 @@ import {
   type OutboxEntry,
 } from '@lib/platform/mongo';
 import type { Db, ObjectId } from 'mongodb';
-import { POSTS, type LivePost, type PostDocument } from './posts.entity';
+import { POSTS, type LivePost, type PostDocument } from './posts.document';
 
 /** Bookkeeping fields of the outbox and the idempotent consumer: never part of an answer. */
 const WITHOUT_BOOKKEEPING = { _outbox: 0, _outboxLease: 0, _appliedEvents: 0 } as const;

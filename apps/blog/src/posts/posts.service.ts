@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, Page, PageQueryDto, type AuthUser } from '@lib/platform';
-import { MongoOutbox, parseObjectId } from '@lib/platform/mongo';
+import { MongoOutbox } from '@lib/platform/mongo';
 import { ObjectId } from 'mongodb';
-import type { AuthorView } from '../authors/authors.entity';
+import type { AuthorView } from '../authors/authors.document';
 import { AuthorsService } from '../authors/authors.service';
 import { CommentsRepository } from './comments.repository';
 import { assertMayChange } from './moderation';
@@ -13,7 +13,7 @@ import type {
   PostResponse,
   UpdatePostDto,
 } from './posts.dto';
-import type { CommentDocument, LivePost } from './posts.entity';
+import type { CommentDocument, LivePost } from './posts.document';
 import { PostsRepository, type PostChanges } from './posts.repository';
 
 /** How many comments a post's page embeds; the rest are paged through …/comments. */
@@ -127,10 +127,9 @@ export class PostsService {
     await this.comments.deleteForPost(post._id);
   }
 
-  /** A live post by its id as given in a path; 404 for malformed, unknown or deleted ids. */
+  /** A live post by its id (checked by the controller's idParam); 404 if unknown or deleted. */
   async findLive(id: string): Promise<LivePost> {
-    const objectId = parseObjectId(id);
-    const post = objectId ? await this.posts.findLive(objectId) : null;
+    const post = await this.posts.findLive(new ObjectId(id));
     if (!post) throw postNotFound();
     return post;
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { request } from 'undici';
 import { APP_CONFIG } from '@lib/platform';
-import type { GatewayConfig } from '../config';
+import type { AppConfig } from '../config';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
 import { ROUTE_TABLE } from '../proxy/proxy.tokens';
 import type { RouteDefinition } from '../routing/route-table';
@@ -21,7 +21,7 @@ export class DocsService {
   private pending?: Promise<OpenApiDocument>;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROUTE_TABLE) private readonly routes: readonly RouteDefinition[],
     @Inject(UpstreamRegistry) private readonly upstreams: UpstreamRegistry,
   ) {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, JwtAuthGuard, Roles } from '@lib/platform';
-import type { GatewayConfig } from '../config';
+import type { AppConfig } from '../config';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import { CIRCUIT_BREAKERS } from '../proxy/proxy.tokens';
@@ -22,7 +22,7 @@ export class PlatformController {
   private cached?: { at: number; answer: Promise<OverviewResponse> };
 
   constructor(
-    @Inject(APP_CONFIG) config: GatewayConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(UpstreamRegistry) upstreams: UpstreamRegistry,
     @Inject(CIRCUIT_BREAKERS) breakers: ReadonlyMap<string, CircuitBreaker>,
   ) {

@@ -1,6 +1,6 @@
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, AuthModule, authOptionsFromConfig, MetricsService } from '@lib/platform';
-import type { GatewayConfig } from '../config';
+import type { AppConfig } from '../config';
 import { DocsController } from '../docs/docs.controller';
 import { DocsService } from '../docs/docs.service';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
@@ -26,7 +26,7 @@ export class ProxyModule {
         // The gateway verifies tokens itself, on the proxy path; its own endpoints are public.
         AuthModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: GatewayConfig) => authOptionsFromConfig(config),
+          useFactory: (config: AppConfig) => authOptionsFromConfig(config),
           globalGuard: false,
         }),
       ],
@@ -41,7 +41,7 @@ export class ProxyModule {
         {
           provide: UpstreamRegistry,
           inject: [APP_CONFIG, GatewayMetrics],
-          useFactory: (config: GatewayConfig, metrics: GatewayMetrics) =>
+          useFactory: (config: AppConfig, metrics: GatewayMetrics) =>
             new UpstreamRegistry(
               {
                 connectionsPerInstance: config.GATEWAY_CONNECTIONS_PER_INSTANCE,
@@ -70,7 +70,7 @@ export class ProxyModule {
         {
           provide: RateLimiter,
           inject: [APP_CONFIG, GatewayMetrics],
-          useFactory: (config: GatewayConfig, metrics: GatewayMetrics) =>
+          useFactory: (config: AppConfig, metrics: GatewayMetrics) =>
             new RateLimiter(
               config.GATEWAY_RATE_LIMIT_SCALE,
               (route, limit) => metrics.rateLimited.inc({ route: route.prefix, limit }),

@@ -9,7 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG, HealthRegistry, JwtVerifier } from '@lib/platform';
-import type { GatewayConfig } from '../config';
+import type { AppConfig } from '../config';
 import { ConsulWatcher } from '@lib/platform/discovery';
 import { UpstreamRegistry } from '../discovery/upstream-registry';
 import { EdgeAuth } from '../edge/edge-auth';
@@ -34,7 +34,7 @@ export class ProxyService implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-    @Inject(APP_CONFIG) config: GatewayConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(ROUTE_TABLE) private readonly routes: readonly RouteDefinition[],
     @Inject(UpstreamRegistry) private readonly upstreams: UpstreamRegistry,
     @Inject(CIRCUIT_BREAKERS) private readonly breakers: ReadonlyMap<string, CircuitBreaker>,

@@ -11,7 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
+import { CurrentUser, idParam, Public, Roles, type AuthUser } from '@lib/platform';
 import {
   ArticlePageResponse,
   ArticleResponse,
@@ -41,7 +41,7 @@ export class ArticlesController {
   @Get(':id')
   @ApiOkResponse({ type: ArticleResponse })
   get(
-    @Param('id') id: string,
+    @Param('id', idParam('objectId')) id: string,
     @CurrentUser() user: AuthUser | undefined,
   ): Promise<ArticleResponse> {
     return this.articles.get(id, user);
@@ -57,7 +57,10 @@ export class ArticlesController {
   @Roles('editor', 'admin')
   @ApiBearerAuth()
   @Patch(':id')
-  update(@Param('id') id: string, @Body() dto: UpdateArticleDto): Promise<ArticleResponse> {
+  update(
+    @Param('id', idParam('objectId')) id: string,
+    @Body() dto: UpdateArticleDto,
+  ): Promise<ArticleResponse> {
     return this.articles.update(id, dto);
   }
 
@@ -66,7 +69,7 @@ export class ArticlesController {
   @Post(':id/publish')
   @HttpCode(200)
   @ApiOkResponse({ type: ArticleResponse })
-  publish(@Param('id') id: string): Promise<ArticleResponse> {
+  publish(@Param('id', idParam('objectId')) id: string): Promise<ArticleResponse> {
     return this.articles.publish(id);
   }
 
@@ -75,7 +78,7 @@ export class ArticlesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
-  remove(@Param('id') id: string): Promise<void> {
+  remove(@Param('id', idParam('objectId')) id: string): Promise<void> {
     return this.articles.remove(id);
   }
 }

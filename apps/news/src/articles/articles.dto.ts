@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
-import { ARTICLE_STATUSES, type ArticleStatus } from './articles.entity';
+import { ARTICLE_STATUSES, type ArticleStatus } from './articles.document';
 import { Page, PageQueryDto, OptionalNotNull, Text, SlugList, Slug, SLUG } from '@lib/platform';
 
 const Title = () => Text(200);

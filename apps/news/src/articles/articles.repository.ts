@@ -8,7 +8,7 @@ import {
   type OutboxEntry,
 } from '@lib/platform/mongo';
 import type { Db, Filter, ObjectId } from 'mongodb';
-import { ARTICLES, type ArticleDocument, type ArticleStatus } from './articles.entity';
+import { ARTICLES, type ArticleDocument, type ArticleStatus } from './articles.document';
 
 /** Bookkeeping fields of the outbox and the idempotent consumer: never part of an answer. */
 const WITHOUT_BOOKKEEPING = { _outbox: 0, _outboxLease: 0, _appliedEvents: 0 } as const;

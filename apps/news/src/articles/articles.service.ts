@@ -2,12 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
 import { DomainError, Page, type AuthUser } from '@lib/platform';
-import {
-  MongoOutbox,
-  parseObjectId,
-  type MongoEventTx,
-  type OutboxEntry,
-} from '@lib/platform/mongo';
+import { MongoOutbox, type MongoEventTx, type OutboxEntry } from '@lib/platform/mongo';
 import { ObjectId } from 'mongodb';
 import type {
   ArticleResponse,
@@ -20,7 +15,7 @@ import {
   WEBTOON_CATEGORY,
   type ArticleDocument,
   type ArticleStatus,
-} from './articles.entity';
+} from './articles.document';
 import { ArticlesRepository, type ArticleChanges } from './articles.repository';
 
 const EDITOR_ROLES = ['editor', 'admin'] as const;
@@ -111,14 +106,12 @@ export class ArticlesService {
   }
 
   async update(id: string, dto: UpdateArticleDto): Promise<ArticleResponse> {
-    const objectId = parseObjectId(id);
-    if (!objectId) throw notFound();
     const changes: ArticleChanges = {};
     if (dto.title !== undefined) changes.title = dto.title;
     if (dto.body !== undefined) changes.body = dto.body;
     if (dto.category !== undefined) changes.category = dto.category;
     if (dto.tags !== undefined) changes.tags = dto.tags;
-    const updated = await this.articles.update(objectId, changes, new Date());
+    const updated = await this.articles.update(new ObjectId(id), changes, new Date());
     if (!updated) throw notFound();
     return toArticleResponse(updated);
   }
@@ -150,8 +143,7 @@ export class ArticlesService {
   }
 
   async remove(id: string): Promise<void> {
-    const objectId = parseObjectId(id);
-    if (!objectId || !(await this.articles.markDeleted(objectId, new Date()))) throw notFound();
+    if (!(await this.articles.markDeleted(new ObjectId(id), new Date()))) throw notFound();
   }
 
   /** The published "new episode" article for a webtoon episode, written once per episode. */
@@ -191,8 +183,7 @@ export class ArticlesService {
   }
 
   private async findLive(id: string, statuses: ArticleStatus[]): Promise<ArticleDocument> {
-    const objectId = parseObjectId(id);
-    const article = objectId ? await this.articles.findById(objectId, statuses) : null;
+    const article = await this.articles.findById(new ObjectId(id), statuses);
     if (!article) throw notFound();
     return article;
   }

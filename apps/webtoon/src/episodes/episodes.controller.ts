@@ -7,11 +7,11 @@ import {
   ApiPaymentRequiredResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, PageQueryDto, Public, Roles, type AuthUser } from '@lib/platform';
+import { CurrentUser, idParam, PageQueryDto, Public, Roles, type AuthUser } from '@lib/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
-import { parseEpisodeNo, uuidParam } from '../common/uuid-param';
+import { parseEpisodeNo } from '../common/episode-no-param';
 import { CreateEpisodeRequest, EpisodeDto, EpisodePageDto } from './episodes.dto';
 import { EpisodesService } from './episodes.service';
 
@@ -27,7 +27,7 @@ export class EpisodesController {
   @Get()
   @ApiOkResponse({ type: EpisodePageDto })
   async list(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam('uuid')) id: string,
     @Query() paging: PageQueryDto,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -42,7 +42,7 @@ export class EpisodesController {
   @ApiCreatedResponse({ type: EpisodeDto })
   publish(
     @CurrentUser() user: AuthUser,
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam('uuid')) id: string,
     @Body() body: CreateEpisodeRequest,
   ): Promise<EpisodeDto> {
     return this.episodes.publish(user, id, body);
@@ -55,7 +55,7 @@ export class EpisodesController {
   @ApiPaymentRequiredResponse({ description: 'A paid episode not owned: the body has priceCoins' })
   @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1 } })
   async read(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam('uuid')) id: string,
     @Param('no') no: string,
     @CurrentUser() user: AuthUser | undefined,
     @Req() request: FastifyRequest,

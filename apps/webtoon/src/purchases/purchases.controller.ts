@@ -7,9 +7,9 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, IdempotencyKey, type AuthUser } from '@lib/platform';
+import { CurrentUser, IdempotencyKey, idParam, type AuthUser } from '@lib/platform';
 import type { FastifyReply } from 'fastify';
-import { parseEpisodeNo, uuidParam } from '../common/uuid-param';
+import { parseEpisodeNo } from '../common/episode-no-param';
 import { PurchaseDto } from './purchases.dto';
 import { PurchasesService } from './purchases.service';
 
@@ -31,7 +31,7 @@ export class PurchasesController {
   @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1 } })
   async purchase(
     @CurrentUser() user: AuthUser,
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam('uuid')) id: string,
     @Param('no') no: string,
     @IdempotencyKey() key: string,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -45,7 +45,7 @@ export class PurchasesController {
   @ApiOkResponse({ type: PurchaseDto })
   get(
     @CurrentUser() user: AuthUser,
-    @Param('purchaseId', uuidParam) purchaseId: string,
+    @Param('purchaseId', idParam('uuid')) purchaseId: string,
   ): Promise<PurchaseDto> {
     return this.purchases.get(user, purchaseId);
   }

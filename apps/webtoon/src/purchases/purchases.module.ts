@@ -2,8 +2,6 @@ import { Module } from '@nestjs/common';
 import { MetricsService } from '@lib/platform';
 import { DataSource } from 'typeorm';
 import { EpisodesModule } from '../episodes/episodes.module';
-import { GrantEntitlementWhenPaymentSucceededHandler } from '../events/grant-entitlement-when-payment-succeeded.handler';
-import { MarkPurchaseDeclinedWhenPaymentDeclinedHandler } from '../events/mark-purchase-declined-when-payment-declined.handler';
 import { PurchaseExpirySweeper } from './purchase-expiry.sweeper';
 import { PurchaseMetrics } from './purchase.metrics';
 import { PurchasesController } from './purchases.controller';
@@ -23,8 +21,7 @@ import { PurchasesService } from './purchases.service';
       useFactory: (metrics: MetricsService, dataSource: DataSource, repo: PurchasesRepository) =>
         new PurchaseMetrics(metrics.registry, () => repo.countPending(dataSource.manager)),
     },
-    GrantEntitlementWhenPaymentSucceededHandler,
-    MarkPurchaseDeclinedWhenPaymentDeclinedHandler,
   ],
+  exports: [PurchasesRepository, PurchaseMetrics],
 })
 export class PurchasesModule {}

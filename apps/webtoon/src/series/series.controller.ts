@@ -6,11 +6,10 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
+import { CurrentUser, idParam, Public, Roles, type AuthUser } from '@lib/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
-import { uuidParam } from '../common/uuid-param';
 import {
   CreateSeriesRequest,
   SeriesDto,
@@ -44,7 +43,7 @@ export class SeriesController {
   @Get(':id')
   @ApiOkResponse({ type: SeriesDto })
   async get(
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam('uuid')) id: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -65,7 +64,7 @@ export class SeriesController {
   @ApiOkResponse({ type: SeriesDto })
   update(
     @CurrentUser() user: AuthUser,
-    @Param('id', uuidParam) id: string,
+    @Param('id', idParam('uuid')) id: string,
     @Body() body: UpdateSeriesRequest,
   ): Promise<SeriesDto> {
     return this.series.update(user, id, body);

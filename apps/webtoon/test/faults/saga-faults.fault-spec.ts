@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KafkaProbe } from '@lib/platform/testing';
-import { waitFor } from '@lib/testing';
+import { KafkaProbe, waitFor } from '@lib/platform/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { startComponent, stopComponent, type Component } from '../support/devstack-control';
 import { SagaWorld, type Audit, type Bought } from '../support/saga-world';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort, waitFor } from '@lib/testing';
+import { freePort, waitFor } from '@lib/platform/testing';
 
 const root = resolve(__dirname, '../../../..');
 

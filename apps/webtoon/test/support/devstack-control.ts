@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { waitFor } from '@lib/testing';
+import { waitFor } from '@lib/platform/testing';
 
 const root = resolve(__dirname, '../../../..');
 const run = promisify(execFile);

@@ -1,8 +1,7 @@
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { waitFor } from '@lib/testing';
-import { JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
+import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 import { Pool } from 'pg';
 import { AppProcess } from './app-process';
 

@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } fr
 import { Db, MongoClient } from 'mongodb';
 import { APP_CONFIG } from '../config/config';
 import { HealthRegistry } from '../health/health.registry';
+import type { ServiceDatabase } from '../service-defaults/service-database';
 
 export const MONGO_CLIENT = Symbol('MONGO_CLIENT');
 export const MONGO_DB = Symbol('MONGO_DB');
@@ -57,4 +58,20 @@ export class MongoModule {
       exports: [MONGO_CLIENT, MONGO_DB],
     };
   }
+}
+
+/**
+ * The service's MongoDB database for `ServiceDefaultsModule`. The event bus keeps pending
+ * events in the documents of `outboxCollections` (`_outbox`) and its relay scans those.
+ */
+export function mongoDatabase<C>(
+  options: MongoModuleOptions<C> & { outboxCollections: string[] },
+): ServiceDatabase {
+  return {
+    module: MongoModule.forRoot(options),
+    eventStore: {
+      inject: [MONGO_DB],
+      useFactory: (db: Db) => ({ kind: 'mongo', db, collections: options.outboxCollections }),
+    },
+  };
 }

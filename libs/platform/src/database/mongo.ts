@@ -2,6 +2,5 @@
 // Only apps that import it load the MongoDB driver.
 export * from './mongo-indexes';
 export * from './mongo.module';
-export * from './object-id';
 export { MongoOutbox, type OutboxEntry } from '../events/mongo/mongo-outbox';
 export { MongoEventTx, type ApplyOutcome } from '../events/mongo/mongo-event-tx';

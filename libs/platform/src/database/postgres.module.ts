@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import { APP_CONFIG } from '../config/config';
 import { HealthRegistry } from '../health/health.registry';
+import type { ServiceDatabase } from '../service-defaults/service-database';
 
 export interface PostgresModuleOptions<C> {
   /** The connection URL, with this service's own role, read from the app's config. */
@@ -74,4 +75,21 @@ export class PostgresModule {
       providers: [PostgresHealth],
     };
   }
+}
+
+/**
+ * The service's PostgreSQL database for `ServiceDefaultsModule`: connected and migrated as
+ * `PostgresModule.forRoot` does, with the event bus's outbox in it (its migrations must
+ * include EVENTS_MIGRATIONS).
+ */
+export function postgresDatabase<C>(
+  options: Omit<PostgresModuleOptions<C>, 'entities'> & Partial<PostgresModuleOptions<C>>,
+): ServiceDatabase {
+  return {
+    module: PostgresModule.forRoot({ ...options, entities: options.entities ?? [] }),
+    eventStore: {
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => ({ kind: 'postgres', dataSource }),
+    },
+  };
 }

@@ -1,10 +1,4 @@
-import { ParseUUIDPipe } from '@nestjs/common';
 import { DomainError } from '@lib/platform';
-
-/** `:id` path parameters must be uuids: anything else is a 400, never a database error. */
-export const uuidParam = new ParseUUIDPipe({
-  exceptionFactory: () => new DomainError('VALIDATION.INVALID_ID', 'The id must be a uuid', 400),
-});
 
 const DIGITS = /^\d{1,10}$/;
 

@@ -1,3 +1,0 @@
-const { projectConfig } = require('../../jest.preset');
-
-module.exports = projectConfig('libs/testing');
