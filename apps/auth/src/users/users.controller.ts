@@ -9,8 +9,8 @@ import {
   Post,
   Put,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiUuidParams, CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
 import { SetRolesDto, SignupDto, UserResponse } from './users.dto';
 import { UsersService } from './users.service';
 
@@ -22,28 +22,31 @@ export class UsersController {
   @Public()
   @Post('signup')
   @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors([409, 'This email is already registered (`AUTH.EMAIL_TAKEN`)'])
   signup(@Body() body: SignupDto): Promise<UserResponse> {
     return this.users.signup(body);
   }
 
-  @ApiBearerAuth()
   @Get('me')
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrors([404, 'The account was deleted (`AUTH.USER_NOT_FOUND`)'])
   me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return this.users.me(user.id);
   }
 
-  @ApiBearerAuth()
   @Delete('me')
   @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors([404, 'The account was deleted (`AUTH.USER_NOT_FOUND`)'])
   deleteMe(@CurrentUser() user: AuthUser): Promise<void> {
     return this.users.deleteMe(user.id);
   }
 
   @Roles('admin')
-  @ApiBearerAuth()
   @Put('users/:id/roles')
   @ApiOkResponse({ type: UserResponse })
+  @ApiUuidParams(['id'], { version4: true })
+  @ApiErrors([422, 'Admins cannot remove their own admin role (`AUTH.CANNOT_DROP_OWN_ADMIN`)'])
   setRoles(
     @CurrentUser() admin: AuthUser,
     @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,

@@ -10,8 +10,8 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, PageQueryDto, Public, type AuthUser } from '@lib/platform';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentUser, PageQueryDto, Public, type AuthUser } from '@lib/platform';
 import { CommentBodyDto, CommentPageResponse, CommentResponse } from './posts.dto';
 import { CommentsService } from './comments.service';
 
@@ -30,8 +30,9 @@ export class CommentsController {
     return this.comments.list(postId, query);
   }
 
-  @ApiBearerAuth()
   @Post()
+  @ApiCreatedResponse({ type: CommentResponse })
+  @ApiErrors([403, 'The account was deleted (`BLOG.AUTHOR_DELETED`)'])
   create(
     @CurrentUser() user: AuthUser,
     @Param('postId') postId: string,
@@ -40,9 +41,9 @@ export class CommentsController {
     return this.comments.create(user, postId, dto);
   }
 
-  @ApiBearerAuth()
   @Patch(':commentId')
   @ApiOkResponse({ type: CommentResponse })
+  @ApiErrors([403, 'Only the author can edit this (`BLOG.NOT_AUTHOR`)'])
   update(
     @CurrentUser() user: AuthUser,
     @Param('postId') postId: string,
@@ -52,10 +53,10 @@ export class CommentsController {
     return this.comments.update(user, postId, commentId, dto);
   }
 
-  @ApiBearerAuth()
   @Delete(':commentId')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrors([403, 'Only the author or a moderator can delete this (`BLOG.NOT_AUTHOR`)'])
   remove(
     @CurrentUser() user: AuthUser,
     @Param('postId') postId: string,

@@ -10,8 +10,8 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, PageQueryDto, Public, type AuthUser } from '@lib/platform';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentUser, PageQueryDto, Public, type AuthUser } from '@lib/platform';
 import {
   CreatePostDto,
   PostDetailResponse,
@@ -42,15 +42,16 @@ export class PostsController {
   }
 
   /** Any signed-in user may write; the post is published at once. */
-  @ApiBearerAuth()
   @Post()
+  @ApiCreatedResponse({ type: PostResponse })
+  @ApiErrors([403, 'The account was deleted (`BLOG.AUTHOR_DELETED`)'])
   create(@CurrentUser() user: AuthUser, @Body() dto: CreatePostDto): Promise<PostResponse> {
     return this.posts.create(user, dto);
   }
 
-  @ApiBearerAuth()
   @Patch(':id')
   @ApiOkResponse({ type: PostResponse })
+  @ApiErrors([403, 'Only the author can edit this (`BLOG.NOT_AUTHOR`)'])
   update(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
@@ -59,10 +60,10 @@ export class PostsController {
     return this.posts.update(user, id, dto);
   }
 
-  @ApiBearerAuth()
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrors([403, 'Only the author or a moderator can delete this (`BLOG.NOT_AUTHOR`)'])
   remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
     return this.posts.remove(user, id);
   }

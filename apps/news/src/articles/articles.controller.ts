@@ -10,8 +10,8 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
 import {
   ArticlePageResponse,
   ArticleResponse,
@@ -30,6 +30,7 @@ export class ArticlesController {
   @Public()
   @Get()
   @ApiOkResponse({ type: ArticlePageResponse, description: 'Newest first' })
+  @ApiErrors([403, 'Drafts are visible to editors only (`AUTH.FORBIDDEN`)'])
   list(
     @Query() query: ListArticlesQueryDto,
     @CurrentUser() user: AuthUser | undefined,
@@ -48,30 +49,29 @@ export class ArticlesController {
   }
 
   @Roles('editor', 'admin')
-  @ApiBearerAuth()
   @Post()
+  @ApiCreatedResponse({ type: ArticleResponse })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateArticleDto): Promise<ArticleResponse> {
     return this.articles.create(user, dto);
   }
 
   @Roles('editor', 'admin')
-  @ApiBearerAuth()
   @Patch(':id')
+  @ApiOkResponse({ type: ArticleResponse })
   update(@Param('id') id: string, @Body() dto: UpdateArticleDto): Promise<ArticleResponse> {
     return this.articles.update(id, dto);
   }
 
   @Roles('editor', 'admin')
-  @ApiBearerAuth()
   @Post(':id/publish')
   @HttpCode(200)
   @ApiOkResponse({ type: ArticleResponse })
+  @ApiErrors([409, 'Changed while being published; try again (`NEWS.ARTICLE_CHANGED`)'])
   publish(@Param('id') id: string): Promise<ArticleResponse> {
     return this.articles.publish(id);
   }
 
   @Roles('editor', 'admin')
-  @ApiBearerAuth()
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()

@@ -19,6 +19,7 @@ import { ConsulRegistration } from '../consul/consul-registration';
 import { isAcceptableRequestId } from '../context/request-context';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { HealthRegistry } from '../health/health.registry';
+import { completeOpenApi } from '../http/openapi';
 import { clientErrorHandler, installJsonParser, installParameterChecks } from '../http/input-hooks';
 import { trustedHops } from '../http/trusted-proxies';
 import { PlatformValidationPipe } from '../http/validation-pipe';
@@ -127,13 +128,15 @@ export async function createPlatformApp<C extends BaseConfig>(
   // building it costs start-up time and memory that an idle instance would carry for nothing.
   let document: OpenAPIObject | undefined;
   fastify.get('/openapi.json', (_request, reply) => {
-    document ??= SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle(options.name)
-        .setVersion(config.SERVICE_VERSION)
-        .addBearerAuth()
-        .build(),
+    document ??= completeOpenApi(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle(options.name)
+          .setVersion(config.SERVICE_VERSION)
+          .addBearerAuth()
+          .build(),
+      ),
     );
     void reply.send(document);
   });
