@@ -18,12 +18,14 @@ import {
 // operation of every service through the gateway, anonymous, as a reader and as an admin.
 // Any 5xx, any status, content type, header or body the document does not declare, any
 // schema-valid input refused with 400 or schema-invalid input accepted, fails the test.
-// Ports are shifted by 30000, beside `npm start` and the other e2e copies; the gateway's
+// Ports are shifted by 30000 (admin ports follow, at port + 1000), beside `npm start` and the
+// other e2e copies; the gateway's
 // per-IP limits are raised so the generated requests reach the services.
-const specs = appSpecs((_name, port) => port + 30_000).map((spec) =>
-  spec.name === 'gateway'
-    ? { ...spec, env: { ...spec.env, GATEWAY_RATE_LIMIT_SCALE: '1000', TRUSTED_PROXIES: '' } }
-    : spec,
+const specs = appSpecs((name, port) => (name.endsWith('_admin') ? port : port + 30_000)).map(
+  (spec) =>
+    spec.name === 'gateway'
+      ? { ...spec, env: { ...spec.env, GATEWAY_RATE_LIMIT_SCALE: '1000', TRUSTED_PROXIES: '' } }
+      : spec,
 );
 const gateway = `http://127.0.0.1:${specs.find((s) => s.name === 'gateway')!.port}`;
 const logDir = join(root, '.devstack', 'logs', 'e2e-contracts');
@@ -155,13 +157,16 @@ function schemathesis(
   });
 }
 
-async function post(path: string, body: unknown): Promise<{ status: number; body: any }> {
+async function post(
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${gateway}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 async function logIn(user: { email: string; password: string }): Promise<string> {
@@ -199,7 +204,8 @@ describe('OpenAPI contracts, checked by schemathesis through the gateway', () =>
         startApp(spec, { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }, logDir),
       );
     }
-    await waitUntilReady(apps, process.env.CONSUL_URL!, 120_000, logDir);
+    // Generous: on a busy 2-core machine seven apps can take minutes to start.
+    await waitUntilReady(apps, process.env.CONSUL_URL!, 300_000, logDir);
     const authUrl = new URL(process.env.POSTGRES_ADMIN_URL!);
     authUrl.pathname = new URL(process.env.AUTH_DATABASE_URL!).pathname;
     authDb = await new DataSource({ type: 'postgres', url: authUrl.toString() }).initialize();

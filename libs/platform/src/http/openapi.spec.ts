@@ -39,13 +39,17 @@ class ThingsController {
   }
 
   @Post()
-  create(): void {}
+  create(): string {
+    return 'created';
+  }
 
   @Roles('admin')
   @Put(':id')
   @ApiOkResponse()
   @ApiErrors([409, 'Taken (`THING.TAKEN`)'])
-  replace(): void {}
+  replace(): string {
+    return 'replaced';
+  }
 }
 
 @Module({ controllers: [ThingsController] })
