@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, Get, Module, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Module, Post, Put } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
   ApiOkResponse,
@@ -39,8 +39,8 @@ class ThingsController {
   }
 
   @Post()
-  create(): string {
-    return 'created';
+  create(@Body() thing: ThingDto): string {
+    return thing.title;
   }
 
   @Roles('admin')
@@ -89,6 +89,9 @@ describe('OpenAPI from the same decorators as validation and guards', () => {
         },
       }),
     );
+    expect(document.components?.schemas?.ThingDto).toEqual(
+      expect.objectContaining({ additionalProperties: false }),
+    );
     const valid = { title: 'Ok', category: 'news', tags: ['a-b'], stars: 5 };
     expect(validateSync(plainToInstance(ThingDto, valid))).toEqual([]);
     const invalid = { title: '', category: 'News', tags: ['a', 'b', 'c', 'd'], stars: 6 };
@@ -106,7 +109,14 @@ describe('OpenAPI from the same decorators as validation and guards', () => {
     expect(list.security).toBeUndefined();
     expect(Object.keys(list.responses).sort()).toEqual(['200', '400', '429']);
     expect(create.security).toEqual([{ bearer: [] }]);
-    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '429']);
+    expect(Object.keys(create.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '413',
+      '415',
+      '429',
+    ]);
     expect(replace.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(replace.responses).sort()).toEqual([
       '200',

@@ -91,18 +91,35 @@ interface Operation {
  * 400 and 429 everywhere (the input checks and the gateway's limits), 413 and 415 with a body,
  * 404 with a path parameter; a bearer requirement and 401 unless the route is @Public(), and
  * 403 naming the roles of @Roles(). The same metadata the guards read, so they cannot disagree.
+ * Request body schemas are closed (no additional properties), as the validation pipe is.
  */
 export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
   document.components.schemas ??= {};
   document.components.schemas[ERROR_RESPONSE_SCHEMA_NAME] = ERROR_RESPONSE_SCHEMA;
+  const schemas = document.components.schemas;
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = (item as Record<string, Operation | undefined>)[method];
-      if (operation) completeOperation(path, operation);
+      if (!operation) continue;
+      completeOperation(path, operation);
+      // The validation pipe forbids unknown fields (forbidNonWhitelisted): a 400, so the body
+      // schema is closed.
+      const ref = bodySchemaRef(operation);
+      const schema = ref === undefined ? undefined : schemas[ref];
+      if (schema && !('$ref' in schema)) schema.additionalProperties = false;
     }
   }
   return document;
+}
+
+function bodySchemaRef(operation: Operation): string | undefined {
+  const body = operation.requestBody as
+    { content?: Record<string, { schema?: { $ref?: string } }> } | undefined;
+  const ref = body?.content?.['application/json']?.schema?.$ref;
+  return ref?.startsWith('#/components/schemas/')
+    ? ref.slice('#/components/schemas/'.length)
+    : undefined;
 }
 
 function completeOperation(path: string, operation: Operation): void {
