@@ -18,10 +18,10 @@ import {
 // operation of every service through the gateway, anonymous, as a reader and as an admin.
 // Any 5xx, any status, content type, header or body the document does not declare, any
 // schema-valid input refused with 400 or schema-invalid input accepted, fails the test.
-// Ports are shifted by 30000 (admin ports follow, at port + 1000), beside `npm start` and the
-// other e2e copies; the gateway's
+// Ports are shifted by 5000 (admin ports follow at port + 1000; all below the ephemeral range),
+// beside `npm start` and the other e2e copies; the gateway's
 // per-IP limits are raised so the generated requests reach the services.
-const specs = appSpecs((name, port) => (name.endsWith('_admin') ? port : port + 30_000)).map(
+const specs = appSpecs((name, port) => (name.endsWith('_admin') ? port : port + 5_000)).map(
   (spec) =>
     spec.name === 'gateway'
       ? { ...spec, env: { ...spec.env, GATEWAY_RATE_LIMIT_SCALE: '1000', TRUSTED_PROXIES: '' } }

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IntRange, Pattern } from '@lib/platform';
-import { IsOptional } from 'class-validator';
+import { IntRange, OptionalNotNull, Pattern } from '@lib/platform';
 
 export class TopUpRequest {
   @ApiProperty({
@@ -14,7 +13,7 @@ export class TopUpRequest {
       'Card to charge (simulated provider). Defaults to the accepted test card 4242424242424242; 4000000000000002 is always declined.',
     example: '4242424242424242',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @Pattern(/^\d{12,19}$/, 'cardNumber must be 12-19 digits')
   cardNumber?: string;
 }

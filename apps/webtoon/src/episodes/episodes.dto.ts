@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional } from 'class-validator';
-import { HttpUrlList, IntRange, StringLength } from '@lib/platform';
+import { HttpUrlList, IntRange, OptionalNotNull, StringLength } from '@lib/platform';
 
 export class CreateEpisodeRequest {
   @ApiPropertyOptional({ description: 'Defaults to the next number' })
-  @IsOptional()
+  @OptionalNotNull()
   @IntRange(1, 100_000)
   no?: number;
 
@@ -19,7 +18,7 @@ export class CreateEpisodeRequest {
   imageUrls!: string[];
 
   @ApiPropertyOptional({ description: '0 = free', default: 0 })
-  @IsOptional()
+  @OptionalNotNull()
   @IntRange(0, 10_000)
   priceCoins?: number;
 }

@@ -1,7 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsOptional } from 'class-validator';
-import { HttpUrl, IntRange, OneOf, Pattern, PatternList, StringLength } from '@lib/platform';
+import {
+  HttpUrl,
+  IntRange,
+  OneOf,
+  OptionalNotNull,
+  Pattern,
+  PatternList,
+  StringLength,
+} from '@lib/platform';
 
 export const SERIES_STATUSES = ['ongoing', 'completed', 'hiatus'] as const;
 export type SeriesStatus = (typeof SERIES_STATUSES)[number];
@@ -23,45 +31,45 @@ export class CreateSeriesRequest {
   genres!: string[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @StringLength(0, 2000)
   synopsis?: string;
 
   @ApiPropertyOptional({ default: 'ongoing' })
-  @IsOptional()
+  @OptionalNotNull()
   @OneOf(SERIES_STATUSES)
   status?: SeriesStatus;
 
   @ApiPropertyOptional({ example: 'https://cdn.example.com/series/1/thumb.jpg' })
-  @IsOptional()
+  @OptionalNotNull()
   @HttpUrl(2048)
   thumbnailUrl?: string;
 }
 
 export class UpdateSeriesRequest {
   @ApiPropertyOptional({ description: 'Trimmed; not blank', pattern: '\\S' })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @StringLength(1, 200)
   title?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @OptionalNotNull()
   @PatternList(1, 5, GENRE, 'each genre must be a lowercase slug (a-z, 0-9, -)')
   genres?: string[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @StringLength(0, 2000)
   synopsis?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @OneOf(SERIES_STATUSES)
   status?: SeriesStatus;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @HttpUrl(2048)
   thumbnailUrl?: string;
 }
