@@ -91,7 +91,8 @@ interface Operation {
  * 400 and 429 everywhere (the input checks and the gateway's limits), 413 and 415 with a body,
  * 404 with a path parameter; a bearer requirement and 401 unless the route is @Public(), and
  * 403 naming the roles of @Roles(). The same metadata the guards read, so they cannot disagree.
- * Request body schemas are closed (no additional properties), as the validation pipe is.
+ * Request body schemas are closed (no additional properties), as the validation pipe is, and
+ * optional when none of their fields is required.
  */
 export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
@@ -103,11 +104,14 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
       const operation = (item as Record<string, Operation | undefined>)[method];
       if (!operation) continue;
       completeOperation(path, operation);
-      // The validation pipe forbids unknown fields (forbidNonWhitelisted): a 400, so the body
-      // schema is closed.
       const ref = bodySchemaRef(operation);
       const schema = ref === undefined ? undefined : schemas[ref];
-      if (schema && !('$ref' in schema)) schema.additionalProperties = false;
+      if (!schema || '$ref' in schema) continue;
+      // The validation pipe forbids unknown fields (forbidNonWhitelisted): a 400, so the body
+      // schema is closed. A body whose fields are all optional may be left out altogether.
+      schema.additionalProperties = false;
+      if (!schema.required?.length)
+        (operation.requestBody as { required?: boolean }).required = false;
     }
   }
   return document;
