@@ -11,11 +11,19 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentUser, PageQueryDto, Public, type AuthUser } from '@lib/platform';
+import {
+  ApiErrors,
+  ApiObjectIdParams,
+  CurrentUser,
+  PageQueryDto,
+  Public,
+  type AuthUser,
+} from '@lib/platform';
 import { CommentBodyDto, CommentPageResponse, CommentResponse } from './posts.dto';
 import { CommentsService } from './comments.service';
 
 @ApiTags('blog')
+@ApiObjectIdParams(['postId'])
 @Controller('api/blog/posts/:postId/comments')
 export class CommentsController {
   constructor(@Inject(CommentsService) private readonly comments: CommentsService) {}
@@ -42,6 +50,7 @@ export class CommentsController {
   }
 
   @Patch(':commentId')
+  @ApiObjectIdParams(['commentId'])
   @ApiOkResponse({ type: CommentResponse })
   @ApiErrors([403, 'Only the author can edit this (`BLOG.NOT_AUTHOR`)'])
   update(
@@ -54,6 +63,7 @@ export class CommentsController {
   }
 
   @Delete(':commentId')
+  @ApiObjectIdParams(['commentId'])
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiErrors([403, 'Only the author or a moderator can delete this (`BLOG.NOT_AUTHOR`)'])

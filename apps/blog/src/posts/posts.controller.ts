@@ -11,7 +11,14 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentUser, PageQueryDto, Public, type AuthUser } from '@lib/platform';
+import {
+  ApiErrors,
+  ApiObjectIdParams,
+  CurrentUser,
+  PageQueryDto,
+  Public,
+  type AuthUser,
+} from '@lib/platform';
 import {
   CreatePostDto,
   PostDetailResponse,
@@ -36,6 +43,7 @@ export class PostsController {
 
   @Public()
   @Get(':id')
+  @ApiObjectIdParams(['id'])
   @ApiOkResponse({ type: PostDetailResponse })
   get(@Param('id') id: string): Promise<PostDetailResponse> {
     return this.posts.get(id);
@@ -50,6 +58,7 @@ export class PostsController {
   }
 
   @Patch(':id')
+  @ApiObjectIdParams(['id'])
   @ApiOkResponse({ type: PostResponse })
   @ApiErrors([403, 'Only the author can edit this (`BLOG.NOT_AUTHOR`)'])
   update(
@@ -61,6 +70,7 @@ export class PostsController {
   }
 
   @Delete(':id')
+  @ApiObjectIdParams(['id'])
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiErrors([403, 'Only the author or a moderator can delete this (`BLOG.NOT_AUTHOR`)'])

@@ -11,7 +11,14 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentUser, Public, Roles, type AuthUser } from '@lib/platform';
+import {
+  ApiErrors,
+  ApiObjectIdParams,
+  CurrentUser,
+  Public,
+  Roles,
+  type AuthUser,
+} from '@lib/platform';
 import {
   ArticlePageResponse,
   ArticleResponse,
@@ -40,6 +47,7 @@ export class ArticlesController {
 
   @Public()
   @Get(':id')
+  @ApiObjectIdParams(['id'])
   @ApiOkResponse({ type: ArticleResponse })
   get(
     @Param('id') id: string,
@@ -57,6 +65,7 @@ export class ArticlesController {
 
   @Roles('editor', 'admin')
   @Patch(':id')
+  @ApiObjectIdParams(['id'])
   @ApiOkResponse({ type: ArticleResponse })
   update(@Param('id') id: string, @Body() dto: UpdateArticleDto): Promise<ArticleResponse> {
     return this.articles.update(id, dto);
@@ -64,6 +73,7 @@ export class ArticlesController {
 
   @Roles('editor', 'admin')
   @Post(':id/publish')
+  @ApiObjectIdParams(['id'])
   @HttpCode(200)
   @ApiOkResponse({ type: ArticleResponse })
   @ApiErrors([409, 'Changed while being published; try again (`NEWS.ARTICLE_CHANGED`)'])
@@ -73,6 +83,7 @@ export class ArticlesController {
 
   @Roles('editor', 'admin')
   @Delete(':id')
+  @ApiObjectIdParams(['id'])
   @HttpCode(204)
   @ApiNoContentResponse()
   remove(@Param('id') id: string): Promise<void> {

@@ -76,6 +76,14 @@ export const ApiUuidParams = (names: string[], options: { version4?: boolean } =
     ),
   );
 
+/** Path parameters holding a MongoDB ObjectId (news, blog): anything else is a 404. */
+export const ApiObjectIdParams = (names: string[]) =>
+  applyDecorators(
+    ...names.map((name) =>
+      ApiParam({ name, schema: { type: 'string', pattern: '^[0-9a-fA-F]{24}$' } }),
+    ),
+  );
+
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 interface Operation {
