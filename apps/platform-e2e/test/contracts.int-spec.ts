@@ -44,7 +44,6 @@ const CHECKS = [
   'negative_data_rejection',
   'positive_data_acceptance',
   'missing_required_header',
-  'use_after_free',
   'ensure_resource_availability',
   'ignored_auth',
 ];

@@ -27,7 +27,10 @@ import {
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SLUG_MESSAGE = '$property must be a lower-case slug (a-z, 0-9 and single dashes)';
 
-/** What IsUrl accepts by default here: absolute http(s) URLs with a host name under a TLD. */
+/**
+ * What IsUrl accepts here: absolute http(s) URLs with a host name under a TLD. No `format: uri`:
+ * IsUrl also takes non-ASCII characters in the path, which that format refuses.
+ */
 const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true };
 const HTTP_URL_PATTERN =
   '^https?://([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}(:[0-9]{1,4})?(/[^\\s]*)?$';
@@ -129,7 +132,7 @@ export const HttpUrl = (maxLength: number) =>
   applyDecorators(
     IsUrl(HTTP_URL),
     MaxLength(maxLength),
-    ApiProperty({ type: String, format: 'uri', maxLength, pattern: HTTP_URL_PATTERN }),
+    ApiProperty({ type: String, maxLength, pattern: HTTP_URL_PATTERN }),
   );
 
 /** A list of `minItems` to `maxItems` absolute http(s) URLs, each at most `maxLength` characters. */
@@ -144,6 +147,6 @@ export const HttpUrlList = (minItems: number, maxItems: number, maxLength: numbe
       type: 'array',
       minItems,
       maxItems,
-      items: { type: 'string', format: 'uri', maxLength, pattern: HTTP_URL_PATTERN },
+      items: { type: 'string', maxLength, pattern: HTTP_URL_PATTERN },
     }),
   );
