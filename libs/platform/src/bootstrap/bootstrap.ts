@@ -19,6 +19,7 @@ import { ConsulRegistration } from '../consul/consul-registration';
 import { isAcceptableRequestId } from '../context/request-context';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { HealthRegistry } from '../health/health.registry';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { completeOpenApi } from '../http/openapi';
 import { clientErrorHandler, installJsonParser, installParameterChecks } from '../http/input-hooks';
 import { trustedHops } from '../http/trusted-proxies';
@@ -137,11 +138,22 @@ export async function createPlatformApp<C extends BaseConfig>(
           .addBearerAuth()
           .build(),
       ),
+      { guarded: hasJwtGuard(app) },
     );
     void reply.send(document);
   });
   await fastify.ready();
   return app;
+}
+
+/** Whether the app imports the platform's AuthModule, whose JwtAuthGuard every service runs. */
+function hasJwtGuard(app: NestFastifyApplication): boolean {
+  try {
+    app.get(JwtAuthGuard, { strict: false });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

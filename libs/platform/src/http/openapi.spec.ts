@@ -55,7 +55,7 @@ class ThingsController {
 @Module({ controllers: [ThingsController] })
 class ThingsModule {}
 
-async function documentOf(): Promise<OpenAPIObject> {
+async function documentOf(guarded = true): Promise<OpenAPIObject> {
   const module = await Test.createTestingModule({ imports: [ThingsModule] }).compile();
   const app = module.createNestApplication();
   await app.init();
@@ -65,7 +65,7 @@ async function documentOf(): Promise<OpenAPIObject> {
     { extraModels: [ThingDto] },
   );
   await app.close();
-  return completeOpenApi(document);
+  return completeOpenApi(document, { guarded });
 }
 
 describe('OpenAPI from the same decorators as validation and guards', () => {
@@ -137,6 +137,13 @@ describe('OpenAPI from the same decorators as validation and guards', () => {
       },
     });
     expect(JSON.stringify(document)).not.toMatch(/x-public|x-roles/);
+  });
+
+  it('declares no bearer requirement in an app without the JWT guard', async () => {
+    const unguarded = await documentOf(false);
+    const create = unguarded.paths['/api/things'].post!;
+    expect(create.security).toBeUndefined();
+    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '413', '415', '429']);
     expect(document.components?.schemas?.ErrorResponse).toEqual(
       expect.objectContaining({ required: ['statusCode', 'error', 'message', 'requestId'] }),
     );

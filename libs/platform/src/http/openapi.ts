@@ -99,10 +99,15 @@ interface Operation {
  * 400 and 429 everywhere (the input checks and the gateway's limits), 413 and 415 with a body,
  * 404 with a path parameter; a bearer requirement and 401 unless the route is @Public(), and
  * 403 naming the roles of @Roles(). The same metadata the guards read, so they cannot disagree.
+ * `guarded: false` for an app without the platform's global JWT guard (the gateway, web): no
+ * bearer requirement anywhere.
  * Request body schemas are closed (no additional properties), as the validation pipe is, and
  * optional when none of their fields is required.
  */
-export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
+export function completeOpenApi(
+  document: OpenAPIObject,
+  options: { guarded: boolean } = { guarded: true },
+): OpenAPIObject {
   document.components ??= {};
   document.components.schemas ??= {};
   document.components.schemas[ERROR_RESPONSE_SCHEMA_NAME] = ERROR_RESPONSE_SCHEMA;
@@ -111,7 +116,7 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
     for (const method of METHODS) {
       const operation = (item as Record<string, Operation | undefined>)[method];
       if (!operation) continue;
-      completeOperation(path, operation);
+      completeOperation(path, operation, options.guarded);
       const ref = bodySchemaRef(operation);
       const schema = ref === undefined ? undefined : schemas[ref];
       if (!schema || '$ref' in schema) continue;
@@ -134,7 +139,7 @@ function bodySchemaRef(operation: Operation): string | undefined {
     : undefined;
 }
 
-function completeOperation(path: string, operation: Operation): void {
+function completeOperation(path: string, operation: Operation, guarded: boolean): void {
   const responses = (operation.responses ??= {});
   const add = (status: number, description = DESCRIPTIONS[status]) => {
     responses[status] ??= errorResponse(description);
@@ -150,7 +155,7 @@ function completeOperation(path: string, operation: Operation): void {
     add(415);
   }
   if (path.includes('{')) add(404);
-  if (isPublic) {
+  if (isPublic || !guarded) {
     delete operation.security;
     return;
   }
