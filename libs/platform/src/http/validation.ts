@@ -33,7 +33,7 @@ const SLUG_MESSAGE = '$property must be a lower-case slug (a-z, 0-9 and single d
  */
 const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true };
 const HTTP_URL_PATTERN =
-  '^https?://([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}(:[0-9]{1,4})?(/[^\\s]*)?$';
+  '^https?://([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}(:[0-9]{1,4})?(/[^\\s<>]*)?$';
 
 /**
  * Optional, but present means valid: unlike @IsOptional it does not let `null` through, so
