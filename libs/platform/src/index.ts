@@ -14,6 +14,7 @@ export * from './errors/error-response';
 export * from './health/health.registry';
 export * from './http/id-param';
 export * from './http/idempotency-key';
+export * from './http/openapi';
 export * from './http/page-query.dto';
 export * from './http/validation';
 export * from './logging/logger';

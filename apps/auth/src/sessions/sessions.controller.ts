@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '@lib/platform';
+import { ApiErrors, Public } from '@lib/platform';
 import { LoginDto, RefreshTokenDto, TokenResponse } from './sessions.dto';
 import { SessionsService } from './sessions.service';
 
@@ -14,6 +14,13 @@ export class SessionsController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
+  @ApiErrors(
+    [401, 'Email or password is incorrect (`AUTH.INVALID_CREDENTIALS`)'],
+    [
+      429,
+      "Too many failed logins from this address or for this account (`AUTH.TOO_MANY_ATTEMPTS`), or the gateway's limits",
+    ],
+  )
   login(@Body() body: LoginDto, @Ip() ip: string): Promise<TokenResponse> {
     return this.sessions.login(body.email, body.password, ip);
   }
@@ -21,6 +28,7 @@ export class SessionsController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
+  @ApiErrors([401, 'Unknown, expired or reused refresh token (`AUTH.REFRESH_TOKEN_*`)'])
   refresh(@Body() body: RefreshTokenDto): Promise<TokenResponse> {
     return this.sessions.refresh(body.refreshToken);
   }
@@ -28,7 +36,7 @@ export class SessionsController {
   /** Takes the refresh token rather than the access token, so an expired session can end too. */
   @Post('logout')
   @HttpCode(204)
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Also for an unknown token: there is nothing left to end' })
   logout(@Body() body: RefreshTokenDto): Promise<void> {
     return this.sessions.logout(body.refreshToken);
   }

@@ -1,27 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { Email, StringLength } from '@lib/platform';
 import { PASSWORD_MAX_LENGTH } from '../credentials/password-policy';
 import { normaliseEmail } from '../users/users.dto';
 
 export class LoginDto {
   @ApiProperty({ example: 'reader@example.com' })
   @Transform(({ value }) => normaliseEmail(value))
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  @Email()
   email!: string;
 
   @ApiProperty()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(PASSWORD_MAX_LENGTH)
+  @StringLength(1, PASSWORD_MAX_LENGTH)
   password!: string;
 }
 
 export class RefreshTokenDto {
   @ApiProperty({ description: 'The opaque refresh token from login or the last refresh.' })
-  @IsString()
-  @Length(16, 256)
+  @StringLength(16, 256)
   refreshToken!: string;
 }
 

@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, idParam, Public, Roles, type AuthUser } from '@lib/platform';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ApiUuidParams,
+  CurrentUser,
+  Public,
+  Roles,
+  type AuthUser,
+  idParam,
+} from '@lib/platform';
 import { SetRolesDto, SignupAcceptedResponse, SignupDto, UserResponse } from './users.dto';
 import { UsersService } from './users.service';
 
@@ -17,24 +25,26 @@ export class UsersController {
     return this.users.signup(body);
   }
 
-  @ApiBearerAuth()
   @Get('me')
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrors([404, 'The account was deleted (`AUTH.USER_NOT_FOUND`)'])
   me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
     return this.users.me(user.id);
   }
 
-  @ApiBearerAuth()
   @Delete('me')
   @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors([404, 'The account was deleted (`AUTH.USER_NOT_FOUND`)'])
   deleteMe(@CurrentUser() user: AuthUser): Promise<void> {
     return this.users.deleteMe(user.id);
   }
 
   @Roles('admin')
-  @ApiBearerAuth()
   @Put('users/:id/roles')
   @ApiOkResponse({ type: UserResponse })
+  @ApiUuidParams(['id'], { version4: true })
+  @ApiErrors([422, 'Admins cannot remove their own admin role (`AUTH.CANNOT_DROP_OWN_ADMIN`)'])
   setRoles(
     @CurrentUser() admin: AuthUser,
     @Param('id', idParam('uuid')) id: string,

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ROLES, type Role } from '@lib/contracts';
 import { Transform } from 'class-transformer';
+import { Email } from '@lib/platform';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsEmail,
   IsIn,
   IsString,
   MaxLength,
@@ -48,8 +48,7 @@ class PasswordPolicy implements ValidatorConstraintInterface {
 export class SignupDto {
   @ApiProperty({ example: 'reader@example.com' })
   @Transform(({ value }) => normaliseEmail(value))
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  @Email()
   email!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
@@ -57,7 +56,13 @@ export class SignupDto {
   @Validate(PasswordPolicy)
   password!: string;
 
-  @ApiProperty({ example: 'Jane Reader', maxLength: 64 })
+  @ApiProperty({
+    example: 'Jane Reader',
+    minLength: 1,
+    maxLength: 64,
+    pattern: '\\S',
+    description: 'Trimmed; not blank',
+  })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'displayName must not be empty' })
@@ -66,7 +71,13 @@ export class SignupDto {
 }
 
 export class SetRolesDto {
-  @ApiProperty({ enum: ROLES, isArray: true, example: ['reader', 'author'] })
+  @ApiProperty({
+    enum: ROLES,
+    isArray: true,
+    minItems: 1,
+    maxItems: ROLES.length,
+    example: ['reader', 'author'],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ROLES.length)

@@ -10,12 +10,21 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, idParam, PageQueryDto, Public, type AuthUser } from '@lib/platform';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ApiObjectIdParams,
+  CurrentUser,
+  PageQueryDto,
+  Public,
+  type AuthUser,
+  idParam,
+} from '@lib/platform';
 import { CommentBodyDto, CommentPageResponse, CommentResponse } from './posts.dto';
 import { CommentsService } from './comments.service';
 
 @ApiTags('blog')
+@ApiObjectIdParams(['postId'])
 @Controller('api/blog/posts/:postId/comments')
 export class CommentsController {
   constructor(@Inject(CommentsService) private readonly comments: CommentsService) {}
@@ -30,8 +39,9 @@ export class CommentsController {
     return this.comments.list(postId, query);
   }
 
-  @ApiBearerAuth()
   @Post()
+  @ApiCreatedResponse({ type: CommentResponse })
+  @ApiErrors([403, 'The account was deleted (`BLOG.AUTHOR_DELETED`)'])
   create(
     @CurrentUser() user: AuthUser,
     @Param('postId', idParam('objectId')) postId: string,
@@ -40,9 +50,10 @@ export class CommentsController {
     return this.comments.create(user, postId, dto);
   }
 
-  @ApiBearerAuth()
   @Patch(':commentId')
+  @ApiObjectIdParams(['commentId'])
   @ApiOkResponse({ type: CommentResponse })
+  @ApiErrors([403, 'Only the author can edit this (`BLOG.NOT_AUTHOR`)'])
   update(
     @CurrentUser() user: AuthUser,
     @Param('postId', idParam('objectId')) postId: string,
@@ -52,10 +63,11 @@ export class CommentsController {
     return this.comments.update(user, postId, commentId, dto);
   }
 
-  @ApiBearerAuth()
   @Delete(':commentId')
+  @ApiObjectIdParams(['commentId'])
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrors([403, 'Only the author or a moderator can delete this (`BLOG.NOT_AUTHOR`)'])
   remove(
     @CurrentUser() user: AuthUser,
     @Param('postId', idParam('objectId')) postId: string,

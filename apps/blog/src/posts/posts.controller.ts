@@ -10,8 +10,16 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, idParam, PageQueryDto, Public, type AuthUser } from '@lib/platform';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ApiObjectIdParams,
+  CurrentUser,
+  PageQueryDto,
+  Public,
+  type AuthUser,
+  idParam,
+} from '@lib/platform';
 import {
   CreatePostDto,
   PostDetailResponse,
@@ -36,21 +44,24 @@ export class PostsController {
 
   @Public()
   @Get(':id')
+  @ApiObjectIdParams(['id'])
   @ApiOkResponse({ type: PostDetailResponse })
   get(@Param('id', idParam('objectId')) id: string): Promise<PostDetailResponse> {
     return this.posts.get(id);
   }
 
   /** Any signed-in user may write; the post is published at once. */
-  @ApiBearerAuth()
   @Post()
+  @ApiCreatedResponse({ type: PostResponse })
+  @ApiErrors([403, 'The account was deleted (`BLOG.AUTHOR_DELETED`)'])
   create(@CurrentUser() user: AuthUser, @Body() dto: CreatePostDto): Promise<PostResponse> {
     return this.posts.create(user, dto);
   }
 
-  @ApiBearerAuth()
   @Patch(':id')
+  @ApiObjectIdParams(['id'])
   @ApiOkResponse({ type: PostResponse })
+  @ApiErrors([403, 'Only the author can edit this (`BLOG.NOT_AUTHOR`)'])
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', idParam('objectId')) id: string,
@@ -59,10 +70,11 @@ export class PostsController {
     return this.posts.update(user, id, dto);
   }
 
-  @ApiBearerAuth()
   @Delete(':id')
+  @ApiObjectIdParams(['id'])
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiErrors([403, 'Only the author or a moderator can delete this (`BLOG.NOT_AUTHOR`)'])
   remove(
     @CurrentUser() user: AuthUser,
     @Param('id', idParam('objectId')) id: string,

@@ -7,39 +7,39 @@ const CommentBody = () => Text(5_000);
 const Tags = () => SlugList(10, 30);
 
 export class CreatePostDto {
-  @ApiProperty({ maxLength: 200, example: 'What I read this week' })
+  @ApiProperty({ example: 'What I read this week' })
   @Title()
   title!: string;
 
-  @ApiProperty({ maxLength: 50_000 })
+  @ApiProperty()
   @PostBody()
   body!: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 10, example: ['reviews'] })
+  @ApiPropertyOptional({ example: ['reviews'] })
   @OptionalNotNull()
   @Tags()
   tags?: string[];
 }
 
 export class UpdatePostDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional()
   @OptionalNotNull()
   @Title()
   title?: string;
 
-  @ApiPropertyOptional({ maxLength: 50_000 })
+  @ApiPropertyOptional()
   @OptionalNotNull()
   @PostBody()
   body?: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: 10 })
+  @ApiPropertyOptional()
   @OptionalNotNull()
   @Tags()
   tags?: string[];
 }
 
 export class CommentBodyDto {
-  @ApiProperty({ maxLength: 5_000 })
+  @ApiProperty()
   @CommentBody()
   body!: string;
 }

@@ -10,8 +10,16 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, idParam, Public, Roles, type AuthUser } from '@lib/platform';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ApiObjectIdParams,
+  CurrentUser,
+  Public,
+  Roles,
+  type AuthUser,
+  idParam,
+} from '@lib/platform';
 import {
   ArticlePageResponse,
   ArticleResponse,
@@ -30,6 +38,7 @@ export class ArticlesController {
   @Public()
   @Get()
   @ApiOkResponse({ type: ArticlePageResponse, description: 'Newest first' })
+  @ApiErrors([403, 'Drafts are visible to editors only (`AUTH.FORBIDDEN`)'])
   list(
     @Query() query: ListArticlesQueryDto,
     @CurrentUser() user: AuthUser | undefined,
@@ -39,6 +48,7 @@ export class ArticlesController {
 
   @Public()
   @Get(':id')
+  @ApiObjectIdParams(['id'])
   @ApiOkResponse({ type: ArticleResponse })
   get(
     @Param('id', idParam('objectId')) id: string,
@@ -48,15 +58,16 @@ export class ArticlesController {
   }
 
   @Roles('editor', 'admin')
-  @ApiBearerAuth()
   @Post()
+  @ApiCreatedResponse({ type: ArticleResponse })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateArticleDto): Promise<ArticleResponse> {
     return this.articles.create(user, dto);
   }
 
   @Roles('editor', 'admin')
-  @ApiBearerAuth()
   @Patch(':id')
+  @ApiObjectIdParams(['id'])
+  @ApiOkResponse({ type: ArticleResponse })
   update(
     @Param('id', idParam('objectId')) id: string,
     @Body() dto: UpdateArticleDto,
@@ -65,17 +76,18 @@ export class ArticlesController {
   }
 
   @Roles('editor', 'admin')
-  @ApiBearerAuth()
   @Post(':id/publish')
+  @ApiObjectIdParams(['id'])
   @HttpCode(200)
   @ApiOkResponse({ type: ArticleResponse })
+  @ApiErrors([409, 'Changed while being published; try again (`NEWS.ARTICLE_CHANGED`)'])
   publish(@Param('id', idParam('objectId')) id: string): Promise<ArticleResponse> {
     return this.articles.publish(id);
   }
 
   @Roles('editor', 'admin')
-  @ApiBearerAuth()
   @Delete(':id')
+  @ApiObjectIdParams(['id'])
   @HttpCode(204)
   @ApiNoContentResponse()
   remove(@Param('id', idParam('objectId')) id: string): Promise<void> {

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IntRange, OptionalNotNull, Pattern } from '@lib/platform';
 
 export class TopUpRequest {
-  @ApiProperty({ description: 'Coins to add', minimum: 1, maximum: 100000 })
-  @IsInt()
-  @Min(1)
-  @Max(100_000_000)
+  @ApiProperty({
+    description: 'Coins to add; above the configured top-up limit (TOP_UP_MAX_COINS) is a 422',
+  })
+  @IntRange(1, 100_000_000)
   amount!: number;
 
   @ApiPropertyOptional({
@@ -13,9 +13,8 @@ export class TopUpRequest {
       'Card to charge (simulated provider). Defaults to the accepted test card 4242424242424242; 4000000000000002 is always declined.',
     example: '4242424242424242',
   })
-  @IsOptional()
-  @IsString()
-  @Matches(/^\d{12,19}$/, { message: 'cardNumber must be 12-19 digits' })
+  @OptionalNotNull()
+  @Pattern(/^\d{12,19}$/, 'cardNumber must be 12-19 digits')
   cardNumber?: string;
 }
 

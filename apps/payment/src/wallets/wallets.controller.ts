@@ -1,11 +1,14 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, PageQueryDto, type AuthUser } from '@lib/platform';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentUser, PageQueryDto, type AuthUser } from '@lib/platform';
 import { TransactionPageDto, WalletDto } from './wallets.dto';
 import { WalletsService } from './wallets.service';
 
 @ApiTags('payments')
-@ApiBearerAuth()
+@ApiErrors([
+  404,
+  'No wallet yet: it is opened when the account is registered (`PAYMENT.WALLET_NOT_FOUND`)',
+])
 @Controller('api/payments')
 export class WalletsController {
   constructor(private readonly wallets: WalletsService) {}

@@ -1,13 +1,21 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiParam,
   ApiPaymentRequiredResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, idParam, PageQueryDto, Public, Roles, type AuthUser } from '@lib/platform';
+import {
+  ApiErrors,
+  ApiUuidParams,
+  CurrentUser,
+  PageQueryDto,
+  Public,
+  Roles,
+  type AuthUser,
+  idParam,
+} from '@lib/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
@@ -16,6 +24,7 @@ import { CreateEpisodeRequest, EpisodeDto, EpisodePageDto } from './episodes.dto
 import { EpisodesService } from './episodes.service';
 
 @ApiTags('webtoons')
+@ApiUuidParams(['id'])
 @Controller('api/webtoons/:id/episodes')
 export class EpisodesController {
   constructor(
@@ -38,8 +47,11 @@ export class EpisodesController {
 
   @Post()
   @Roles('author', 'admin')
-  @ApiBearerAuth()
   @ApiCreatedResponse({ type: EpisodeDto })
+  @ApiErrors(
+    [403, 'Only the series author can do this (`WEBTOON.NOT_SERIES_AUTHOR`), or a role is missing'],
+    [409, 'That episode number is taken (`WEBTOON.EPISODE_EXISTS`)'],
+  )
   publish(
     @CurrentUser() user: AuthUser,
     @Param('id', idParam('uuid')) id: string,
@@ -53,7 +65,7 @@ export class EpisodesController {
   @Get(':no')
   @ApiOkResponse({ type: EpisodeDto })
   @ApiPaymentRequiredResponse({ description: 'A paid episode not owned: the body has priceCoins' })
-  @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1 } })
+  @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } })
   async read(
     @Param('id', idParam('uuid')) id: string,
     @Param('no') no: string,

@@ -1,46 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { HttpUrlList, IntRange, OptionalNotNull, StringLength } from '@lib/platform';
 
 export class CreateEpisodeRequest {
-  @ApiPropertyOptional({ description: 'Defaults to the next number', minimum: 1, maximum: 100000 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @ApiPropertyOptional({ description: 'Defaults to the next number' })
+  @OptionalNotNull()
+  @IntRange(1, 100_000)
   no?: number;
 
-  @ApiProperty({ minLength: 1, maxLength: 200 })
-  @IsString()
+  @ApiProperty({ description: 'Trimmed; not blank', pattern: '\\S' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @Length(1, 200)
+  @StringLength(1, 200)
   title!: string;
 
-  @ApiProperty({ type: [String], description: 'The episode pages, in order (1-200)' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(200)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { each: true })
-  @MaxLength(2048, { each: true })
+  @ApiProperty({ description: 'The episode pages, in order' })
+  @HttpUrlList(1, 200, 2048)
   imageUrls!: string[];
 
-  @ApiPropertyOptional({ description: '0 = free', minimum: 0, maximum: 10000, default: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10_000)
+  @ApiPropertyOptional({ description: '0 = free', default: 0 })
+  @OptionalNotNull()
+  @IntRange(0, 10_000)
   priceCoins?: number;
 }
 

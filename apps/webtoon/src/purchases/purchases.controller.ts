@@ -1,20 +1,20 @@
 import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiHeader,
-  ApiOkResponse,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
-import { CurrentUser, IdempotencyKey, idParam, type AuthUser } from '@lib/platform';
+  ApiErrors,
+  ApiIdempotencyKey,
+  ApiUuidParams,
+  CurrentUser,
+  IdempotencyKey,
+  type AuthUser,
+  idParam,
+} from '@lib/platform';
 import type { FastifyReply } from 'fastify';
 import { parseEpisodeNo } from '../common/episode-no-param';
 import { PurchaseDto } from './purchases.dto';
 import { PurchasesService } from './purchases.service';
 
 @ApiTags('webtoons')
-@ApiBearerAuth()
 @Controller('api/webtoons')
 export class PurchasesController {
   constructor(private readonly purchases: PurchasesService) {}
@@ -22,13 +22,17 @@ export class PurchasesController {
   /** 202: payment settles it asynchronously; poll the Location until completed or declined. */
   @Post(':id/episodes/:no/purchase')
   @HttpCode(202)
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: true,
-    description: '8-128 chars [A-Za-z0-9._:-]',
-  })
+  @ApiIdempotencyKey()
   @ApiAcceptedResponse({ type: PurchaseDto })
-  @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1 } })
+  @ApiUuidParams(['id'])
+  @ApiErrors(
+    [
+      409,
+      'Already owned, or a purchase of it is in progress (`WEBTOON.ALREADY_OWNED`, `WEBTOON.PURCHASE_IN_PROGRESS`)',
+    ],
+    [422, 'A free episode, or the Idempotency-Key was used for another purchase'],
+  )
+  @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } })
   async purchase(
     @CurrentUser() user: AuthUser,
     @Param('id', idParam('uuid')) id: string,
@@ -43,6 +47,7 @@ export class PurchasesController {
 
   @Get('purchases/:purchaseId')
   @ApiOkResponse({ type: PurchaseDto })
+  @ApiUuidParams(['purchaseId'])
   get(
     @CurrentUser() user: AuthUser,
     @Param('purchaseId', idParam('uuid')) purchaseId: string,

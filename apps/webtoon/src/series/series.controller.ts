@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
-import { CurrentUser, idParam, Public, Roles, type AuthUser } from '@lib/platform';
+  ApiErrors,
+  ApiUuidParams,
+  CurrentUser,
+  Public,
+  Roles,
+  type AuthUser,
+  idParam,
+} from '@lib/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
@@ -42,6 +44,7 @@ export class SeriesController {
   @Public()
   @Get(':id')
   @ApiOkResponse({ type: SeriesDto })
+  @ApiUuidParams(['id'])
   async get(
     @Param('id', idParam('uuid')) id: string,
     @Req() request: FastifyRequest,
@@ -52,7 +55,6 @@ export class SeriesController {
 
   @Post()
   @Roles('author', 'admin')
-  @ApiBearerAuth()
   @ApiCreatedResponse({ type: SeriesDto })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateSeriesRequest): Promise<SeriesDto> {
     return this.series.create(user, body);
@@ -60,8 +62,12 @@ export class SeriesController {
 
   @Patch(':id')
   @Roles('author', 'admin')
-  @ApiBearerAuth()
   @ApiOkResponse({ type: SeriesDto })
+  @ApiUuidParams(['id'])
+  @ApiErrors([
+    403,
+    'Only the series author can do this (`WEBTOON.NOT_SERIES_AUTHOR`), or a role is missing',
+  ])
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', idParam('uuid')) id: string,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IntRange, Pattern } from '@lib/platform';
 
 /** Years before 1970 are no one's views; PostgreSQL has no year 0 and refuses it. */
 const UTC_DAY = /^(19[7-9]\d|[2-9]\d{3})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -9,17 +10,15 @@ export class RankingQuery {
   @ApiPropertyOptional({
     description: 'UTC day, YYYY-MM-DD, from 1970-01-01 to 9999-12-31; default today',
     example: '2026-01-31',
-    pattern: UTC_DAY.source,
+    format: 'date',
   })
   @IsOptional()
-  @Matches(UTC_DAY, { message: 'date must be a day from 1970-01-01 to 9999-12-31 (YYYY-MM-DD)' })
+  @Pattern(UTC_DAY, 'date must be a day from 1970-01-01 to 9999-12-31 (YYYY-MM-DD)')
   date?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
+  @ApiPropertyOptional({ default: 10 })
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(50)
+  @IntRange(1, 50)
   limit = 10;
 }
 

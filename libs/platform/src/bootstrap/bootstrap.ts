@@ -19,6 +19,8 @@ import { ConsulRegistration } from '../consul/consul-registration';
 import { isAcceptableRequestId } from '../context/request-context';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { HealthRegistry } from '../health/health.registry';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { completeOpenApi } from '../http/openapi';
 import { clientErrorHandler, installJsonParser, installParameterChecks } from '../http/input-hooks';
 import { trustedHops } from '../http/trusted-proxies';
 import { PlatformValidationPipe } from '../http/validation-pipe';
@@ -127,18 +129,31 @@ export async function createPlatformApp<C extends BaseConfig>(
   // building it costs start-up time and memory that an idle instance would carry for nothing.
   let document: OpenAPIObject | undefined;
   fastify.get('/openapi.json', (_request, reply) => {
-    document ??= SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle(options.name)
-        .setVersion(config.SERVICE_VERSION)
-        .addBearerAuth()
-        .build(),
+    document ??= completeOpenApi(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle(options.name)
+          .setVersion(config.SERVICE_VERSION)
+          .addBearerAuth()
+          .build(),
+      ),
+      { guarded: hasJwtGuard(app) },
     );
     void reply.send(document);
   });
   await fastify.ready();
   return app;
+}
+
+/** Whether the app imports the platform's AuthModule, whose JwtAuthGuard every service runs. */
+function hasJwtGuard(app: NestFastifyApplication): boolean {
+  try {
+    app.get(JwtAuthGuard, { strict: false });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
 import { DomainError } from '../errors/domain-error';
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -23,6 +24,16 @@ export const IdempotencyKey = createParamDecorator(
     return value;
   },
 );
+
+/** Documents the header IdempotencyKey() reads, with the same pattern. */
+export const ApiIdempotencyKey = () =>
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description:
+      'Chosen by the client, one per intended operation: a retry with the same key gets the first answer',
+    schema: { type: 'string', pattern: KEY_PATTERN.source },
+  });
 
 /** A stable fingerprint of a request body, to tell a retry from a different request under the same key. */
 export function requestHash(body: Record<string, unknown>): string {

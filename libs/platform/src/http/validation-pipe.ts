@@ -1,4 +1,9 @@
-import { type ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  BadRequestException,
+  type Type,
+  ValidationPipe,
+} from '@nestjs/common';
 
 const DECIMAL_INTEGER = /^-?\d+$/;
 
@@ -14,6 +19,23 @@ export class PlatformValidationPipe extends ValidationPipe {
         message: this.flattenValidationErrors(errors),
         code: 'VALIDATION.FAILED',
       });
+  }
+
+  /**
+   * An absent body validates as `{}` (a PATCH with nothing to change), but a JSON `null` is not
+   * an object: Nest would turn it into `{}` too, so the document's object type would not hold.
+   */
+  protected override toEmptyIfNil<T = unknown, R = T>(
+    value: T,
+    metatype: Type<unknown> | object,
+  ): R | object | string {
+    if (value === null) {
+      throw new BadRequestException({
+        message: ['the body must be a JSON object'],
+        code: 'VALIDATION.FAILED',
+      });
+    }
+    return super.toEmptyIfNil<T, R>(value, metatype);
   }
 
   /**
