@@ -35,7 +35,9 @@ describe('affectedApps', () => {
     expect(
       affectedApps([
         'README.md',
-        'libs/testing/src/index.ts',
+        'libs/platform/src/testing/index.ts',
+        'libs/platform/src/http/id-param.spec.ts',
+        'libs/platform/test/events.int-spec.ts',
         'tools/load/src/cli.ts',
         'Jenkinsfile',
       ]),

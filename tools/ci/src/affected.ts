@@ -20,11 +20,15 @@ const IMAGE_INPUTS = [
   /^tools\/images\//,
 ];
 
+/** Library files that only tests use; the images leave them out. */
+const TESTS_ONLY = /^libs\/platform\/src\/testing\/|\.spec\.ts$|^libs\/[^/]+\/test\//;
+
 /**
  * What a change from the last deployed commit to this one means. `changed` is null when there
  * is no usable base (no deploy recorded, or its commit is not in this history): all apps then.
- * Every app imports the platform and contracts libraries, so a change in any library but
- * `libs/testing` (tests only, never in an image) rebuilds all six.
+ * Every app imports the platform and contracts libraries, so a change in a library rebuilds
+ * every app, except a change to what only tests use (the platform's `testing` entry point, specs
+ * and test folders), which never reaches an image.
  */
 export function affectedApps(changed: string[] | null): Affected {
   if (changed === null)
@@ -45,7 +49,7 @@ export function affectedApps(changed: string[] | null): Affected {
     if (app && (APPS as readonly string[]).includes(app)) {
       if (!apps.has(app as AppName)) reasons.push(`${file}: ${app}`);
       apps.add(app as AppName);
-    } else if (/^libs\//.test(file) && !/^libs\/testing\//.test(file)) {
+    } else if (/^libs\//.test(file) && !TESTS_ONLY.test(file)) {
       all(`${file}: a shared library, all apps`);
     } else if (IMAGE_INPUTS.some((re) => re.test(file))) {
       all(`${file}: an input of every image, all apps`);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { APPS, type AppName } from '@tools/images';
 
-/** Which apps a step works on: named ones, all six, or those `ci:affected` found. */
+/** Which apps a step works on: named ones, every app, or those `ci:affected` found. */
 export type AppSelection =
   { kind: 'all' } | { kind: 'affected' } | { kind: 'list'; apps: AppName[] };
 

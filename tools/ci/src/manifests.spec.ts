@@ -53,7 +53,7 @@ describe('pinImages on the prod overlay', () => {
     );
   });
 
-  it('pins all six apps, keeping the references of the unchanged ones', () => {
+  it('pins every app, keeping the references of the unchanged ones', () => {
     const repos = appRepositories(prod);
     expect(Object.keys(repos).sort()).toEqual([...APPS].sort());
     const refs = Object.fromEntries(APPS.map((a) => [a, `${repos[a]}:old111`]));

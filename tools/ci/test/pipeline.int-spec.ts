@@ -25,7 +25,7 @@ import {
 } from '@tools/images';
 
 // Two pipeline runs through the pipeline's own scripts on the dev cluster, its images pushed
-// to and pulled from the cluster's registry. Run A puts all six apps on immutable references.
+// to and pulled from the cluster's registry. Run A puts every app on immutable references.
 // Run B is a real commit that changes only webtoon: ci:affected, computed against A's recorded
 // commit, names webtoon alone, which is rebuilt, pushed and rolled. B's smoke test is then
 // forced to fail, and the rollback must bring webtoon back to A's reference.
@@ -228,7 +228,7 @@ if (reason && !mustRun) process.stderr.write(`skipping the pipeline test: ${reas
   });
 
   it(
-    'run A: all six pushed to the registry, deployed by digest, pulled by the node, recorded',
+    'run A: every app pushed to the registry, deployed by digest, pulled by the node, recorded',
     async () => {
       const tA = Date.now();
       const pushed = await ci(clone, env, 'push', ['--registry', prefix, '--tag', TAG_A]);
