@@ -43,7 +43,7 @@ export class UsersController {
   @Roles('admin')
   @Put('users/:id/roles')
   @ApiOkResponse({ type: UserResponse })
-  @ApiUuidParams(['id'], { version4: true })
+  @ApiUuidParams(['id'])
   @ApiErrors([422, 'Admins cannot remove their own admin role (`AUTH.CANNOT_DROP_OWN_ADMIN`)'])
   setRoles(
     @CurrentUser() admin: AuthUser,

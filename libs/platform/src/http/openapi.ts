@@ -57,26 +57,13 @@ export const ApiErrors = (...responses: (number | [number, string])[]) =>
     }),
   );
 
-const UUID_V4 =
-  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$';
-
-/**
- * Path parameters that ParseUUIDPipe checks: any uuid, or with `version4` only version 4
- * (`ParseUUIDPipe({ version: '4' })`).
- */
-export const ApiUuidParams = (names: string[], options: { version4?: boolean } = {}) =>
+/** Path parameters that `idParam('uuid')` checks: any uuid; anything else is a 400. */
+export const ApiUuidParams = (names: string[]) =>
   applyDecorators(
-    ...names.map((name) =>
-      ApiParam({
-        name,
-        schema: options.version4
-          ? { type: 'string', format: 'uuid', pattern: UUID_V4 }
-          : { type: 'string', format: 'uuid' },
-      }),
-    ),
+    ...names.map((name) => ApiParam({ name, schema: { type: 'string', format: 'uuid' } })),
   );
 
-/** Path parameters holding a MongoDB ObjectId (news, blog): anything else is a 404. */
+/** Path parameters that `idParam('objectId')` checks (news, blog): anything else is a 400. */
 export const ApiObjectIdParams = (names: string[]) =>
   applyDecorators(
     ...names.map((name) =>
