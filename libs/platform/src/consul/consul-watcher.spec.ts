@@ -105,19 +105,34 @@ describe('ConsulWatcher', () => {
     expect(consul.queries[0]).toBe('/v1/health/service/news?index=0&wait=55s');
   });
 
-  it('routes to the passing instances only, and to all when none passes (panic routing)', async () => {
+  it('routes to the passing instances only; when none passes, to those that passed before (panic routing)', async () => {
     consul.entries = [entry('news-1', 3004), entry('news-2', 3005, '10.0.0.2', 'critical')];
     watcher.start();
     expect((await nextUpdate(1)).map((i) => i.id)).toEqual(['news-1']);
     await consul.parked();
+    // news-2 never passed (still starting), news-3 is new: neither is taken in a panic.
     consul.publish([
       entry('news-1', 3004, '10.0.0.1', 'critical'),
       entry('news-2', 3005, '10.0.0.2', 'warning'),
+      entry('news-3', 3006, '10.0.0.3', 'critical'),
     ]);
-    expect((await nextUpdate(2)).map((i) => i.id)).toEqual(['news-1', 'news-2']);
+    expect((await nextUpdate(2)).map((i) => i.id)).toEqual(['news-1']);
     await consul.parked();
     consul.publish([]);
     expect(await nextUpdate(3)).toEqual([]);
+    await consul.parked();
+    // Registered anew after leaving, news-1 has to pass again before a panic may use it.
+    consul.publish([entry('news-1', 3004, '10.0.0.1', 'critical')]);
+    expect(await nextUpdate(4)).toEqual([]);
+  });
+
+  it('sends nothing to instances that are all still starting', async () => {
+    consul.entries = [
+      entry('news-1', 3004, '10.0.0.1', 'critical'),
+      entry('news-2', 3005, '10.0.0.2', 'critical'),
+    ];
+    watcher.start();
+    expect(await nextUpdate(1)).toEqual([]);
   });
 
   it('blocks on the last index and hears of a change at once', async () => {

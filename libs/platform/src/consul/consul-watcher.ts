@@ -22,21 +22,26 @@ interface HealthEntry {
 }
 
 /**
- * The instances to route to: those whose every check passes; when none does but some are
- * registered, all of them (Envoy's "panic routing"). Every instance failing its check at
- * once is far more often a busy machine or a dependency's blip than every instance dead
- * (measured in a rollout under load, docs/scaling.md); routing to them beats a 503 for every
- * request, and a dead one refuses connections, which the gateway ejects and retries elsewhere.
- * An instance that stops deregisters first, so it is never in this list.
+ * The instances to route to: those whose every check passes. When none passes, those of the
+ * registered ones that passed before (Envoy's "panic routing"): every instance failing its
+ * check at once is far more often a busy machine or a dependency's blip than every instance
+ * dead (measured in a rollout under load, docs/scaling.md), and routing to them beats a 503
+ * for every request; a dead one refuses connections, which the gateway ejects and retries
+ * elsewhere. An instance that never passed is only starting: it gets nothing until it does.
+ * An instance that stops deregisters first, so it is never in either list.
+ * `passedBefore` holds the ids seen passing, kept to the registered ones.
  */
-export function routable(entries: HealthEntry[]): HealthEntry[] {
+export function routable(entries: HealthEntry[], passedBefore: Set<string>): HealthEntry[] {
   const passing = entries.filter((e) => (e.Checks ?? []).every((c) => c.Status === 'passing'));
-  return passing.length > 0 ? passing : entries;
+  const registered = new Set(entries.map((e) => e.Service.ID));
+  for (const id of passedBefore) if (!registered.has(id)) passedBefore.delete(id);
+  for (const e of passing) passedBefore.add(e.Service.ID);
+  return passing.length > 0 ? passing : entries.filter((e) => passedBefore.has(e.Service.ID));
 }
 
 /**
- * Follows each service's instances (the passing ones; see `routable`) with Consul blocking queries: the request waits
- * at the agent until the list changes (or `wait` passes), so a new instance or a failed
+ * Follows each service's instances (the passing ones; see `routable`) with Consul blocking
+ * queries: the request waits at the agent until the list changes (or `wait` passes), so a new instance or a failed
  * check reaches the gateway within milliseconds, with one idle connection per service.
  * When Consul is unreachable the last known lists stay in force: routing to the instances
  * we had beats answering 503 for everything because the registry blinked.
@@ -76,6 +81,7 @@ export class ConsulWatcher {
     const { retryMinMs = 250, retryMaxMs = 10_000, waitSeconds = 55 } = this.options;
     let index = 0;
     let retryMs = retryMinMs;
+    const passedBefore = new Set<string>();
     while (!this.abort.signal.aborted) {
       try {
         const { statusCode, headers, body } = await this.client.request({
@@ -95,7 +101,7 @@ export class ConsulWatcher {
         // snapshot, a new leader) means start over; never block with an index below 1.
         const reset = !Number.isFinite(next) || next < index;
         if (reset || next !== index || !this.synced.has(service)) {
-          this.options.onChange(service, routable(entries).map(toInstance));
+          this.options.onChange(service, routable(entries, passedBefore).map(toInstance));
         }
         index = reset ? 0 : Math.max(next, 1);
         this.synced.add(service);
