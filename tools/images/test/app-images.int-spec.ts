@@ -18,16 +18,17 @@ import { describeWithEngine, docker, freePort, imageFiles, until } from './docke
 import { platformRoundTrip } from '../src/round-trip';
 
 /**
- * The six app images, built from the one Dockerfile on the local Node.js base, run the way a
+ * The app images, built from the one Dockerfile on the local Node.js base, run the way a
  * hardened orchestrator runs them (read-only root, no capabilities, no privilege escalation,
  * uid 1000) against the dev stack's real servers on the host network.
  */
-const STORE_ENV: Partial<Record<AppName, string>> = {
-  auth: 'AUTH_DATABASE_URL',
-  webtoon: 'WEBTOON_DATABASE_URL',
-  payment: 'PAYMENT_DATABASE_URL',
-  news: 'NEWS_MONGODB_URL',
-  blog: 'BLOG_MONGODB_URL',
+/** What each app reads from the dev stack's settings: its database, and payment's secret. */
+const STACK_ENV: Partial<Record<AppName, string[]>> = {
+  auth: ['AUTH_DATABASE_URL'],
+  webtoon: ['WEBTOON_DATABASE_URL'],
+  payment: ['PAYMENT_DATABASE_URL', 'PAYMENT_FINGERPRINT_KEY'],
+  news: ['NEWS_MONGODB_URL'],
+  blog: ['BLOG_MONGODB_URL'],
 };
 /** The repo's dev dependencies (the build, tests and tools) and their toolchains: none may ship. */
 const DEV_ONLY = [
@@ -109,8 +110,7 @@ describeWithEngine('app images', () => {
       SHUTDOWN_TIMEOUT_MS: '15000',
       ...extraEnv,
     };
-    const store = STORE_ENV[app];
-    if (store) env[store] = process.env[store]!;
+    for (const key of STACK_ENV[app] ?? []) env[key] = process.env[key]!;
     await docker([
       'run',
       '-d',

@@ -13,7 +13,8 @@ import { gatewayClient, platformRoundTrip } from '../src/round-trip';
  */
 jest.setTimeout(300_000);
 
-const PASSWORDS = [
+/** Every secret `.env.example` leaves blank, generated for the run. */
+const SECRETS = [
   'POSTGRES_PASSWORD',
   'AUTH_DB_PASSWORD',
   'WEBTOON_DB_PASSWORD',
@@ -23,6 +24,7 @@ const PASSWORDS = [
   'BLOG_DB_PASSWORD',
   'GRAFANA_ADMIN_PASSWORD',
   'ADMIN_PASSWORD',
+  'PAYMENT_FINGERPRINT_KEY',
 ];
 
 describeWithEngine('docker compose, with the local images', () => {
@@ -40,7 +42,7 @@ describeWithEngine('docker compose, with the local images', () => {
     writeFileSync(
       envFile,
       [
-        ...PASSWORDS.map((p) => `${p}=${randomBytes(12).toString('hex')}`),
+        ...SECRETS.map((p) => `${p}=${randomBytes(12).toString('hex')}`),
         'ADMIN_EMAIL=admin@example.com',
       ].join('\n'),
     );
@@ -105,6 +107,7 @@ describeWithEngine('docker compose, with the local images', () => {
         'payment',
         'postgres',
         'prometheus',
+        'web',
         'webtoon',
       ].sort(),
     );
