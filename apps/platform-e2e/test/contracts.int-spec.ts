@@ -239,7 +239,7 @@ describe('OpenAPI contracts, checked by schemathesis through the gateway', () =>
     );
     const reader = { email: `contracts-${run}@example.com`, password: `Pw-${randomUUID()}` };
     const signup = await post('/api/auth/signup', { ...reader, displayName: 'Contract Reader' });
-    expect(signup.status).toBe(201);
+    expect(signup.status).toBe(202);
     readerToken = await logIn(reader);
     adminToken = await logIn(admin);
   }, 900_000);

@@ -104,8 +104,10 @@ export function smokeChecks(
             throw new Error(
               `login 401 and POST /api/auth/signup answered ${signup.status}: wrong password for an existing account?`,
             );
-          created = ' (account created)';
           login = await call('/api/auth/login', { method: 'POST', body: credentials });
+          if (login.status === 401)
+            throw new Error('login 401 after a signup: wrong password for an existing account?');
+          created = ' (account created)';
         }
         expectStatus(login, 200, 'POST /api/auth/login');
         const token = (login.body as { accessToken: string }).accessToken;

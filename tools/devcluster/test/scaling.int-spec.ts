@@ -51,7 +51,15 @@ if (reason && !mustRun) process.stderr.write(`skipping the scaling test: ${reaso
 
   it('keeps the replica count of every other Deployment', () => {
     const others = Object.keys(result.baseline).filter((n) => n !== SCALED);
-    expect(others.sort()).toEqual(['auth', 'blog', 'gateway', 'news', 'payment', 'prometheus']);
+    expect(others.sort()).toEqual([
+      'auth',
+      'blog',
+      'gateway',
+      'news',
+      'payment',
+      'prometheus',
+      'web',
+    ]);
     expect(result.othersChanged).toEqual([]);
   });
 
