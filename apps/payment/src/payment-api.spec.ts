@@ -1,4 +1,4 @@
-import { DomainError, PageQueryDto } from '@lib/platform';
+import { DomainError, PageQuery } from '@lib/platform';
 import {
   apiTestApp,
   expectErrorBody,
@@ -28,7 +28,7 @@ describe('payment API: validation, auth and error bodies', () => {
       status: 'open',
       updatedAt: '2026-11-27T12:00:00.000Z',
     })),
-    transactions: jest.fn(async (_userId: string, paging: PageQueryDto) => ({
+    transactions: jest.fn(async (_userId: string, paging: PageQuery) => ({
       items: [],
       page: paging.page,
       limit: paging.limit,
@@ -137,7 +137,7 @@ describe('payment API: validation, auth and error bodies', () => {
       expect(res.body).toEqual({ items: [], page: 1, limit: 20, total: 0 });
       const [userId, paging] = wallets.transactions.mock.calls[0];
       expect(userId).toBe('u-2');
-      expect(paging).toBeInstanceOf(PageQueryDto);
+      expect(paging).toBeInstanceOf(PageQuery);
       expect(paging).toMatchObject({ page: 1, limit: 20 });
     });
 

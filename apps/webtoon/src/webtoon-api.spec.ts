@@ -9,11 +9,11 @@ import { CacheHitHook } from './common/cache-hit.hook';
 import { cachedBody, ReadCache } from './common/read-cache';
 import { EpisodesController } from './episodes/episodes.controller';
 import { EpisodesService, type EpisodeForReading } from './episodes/episodes.service';
-import type { PurchaseDto } from './purchases/purchases.dto';
+import type { PurchaseResponse } from './purchases/purchases.dto';
 import { PurchasesController } from './purchases/purchases.controller';
 import { PurchasesService } from './purchases/purchases.service';
 import { SeriesController } from './series/series.controller';
-import { SeriesListQuery } from './series/series.dto';
+import { ListSeriesQuery } from './series/series.dto';
 import { cacheKeys, SeriesService } from './series/series.service';
 import { RankingController } from './views/ranking.controller';
 import { RankingService } from './views/ranking.service';
@@ -33,7 +33,7 @@ function episodeForReading(priceCoins: number, seriesId = SERIES_ID): EpisodeFor
   };
 }
 
-function pendingPurchase(): PurchaseDto {
+function pendingPurchase(): PurchaseResponse {
   return {
     purchaseId: PURCHASE_ID,
     status: 'pending',
@@ -54,7 +54,7 @@ describe('webtoon API: validation, auth and error bodies', () => {
   let api: ApiTestApp;
   const cache = new ReadCache({ READ_CACHE_TTL_MS: 5000, READ_CACHE_MAX_ENTRIES: 100 });
   const series = {
-    cachedList: jest.fn(async (query: SeriesListQuery) =>
+    cachedList: jest.fn(async (query: ListSeriesQuery) =>
       cachedBody({ items: [], page: query.page, limit: query.limit, total: 0 }),
     ),
     cachedSeries: jest.fn(async (id: string) => cachedBody({ id, title: 'T' })),
@@ -121,7 +121,7 @@ describe('webtoon API: validation, auth and error bodies', () => {
       expect(res.headers['cache-control']).toBe('public, max-age=5');
       expect(res.headers.etag).toMatch(/^W\/"/);
       const [query] = series.cachedList.mock.calls[0];
-      expect(query).toBeInstanceOf(SeriesListQuery);
+      expect(query).toBeInstanceOf(ListSeriesQuery);
       expect(query).toMatchObject({ page: 1, limit: 20, genre: 'sci-fi', q: 'Night Sky' });
     });
 

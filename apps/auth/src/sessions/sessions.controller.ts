@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, Public } from '@lib/platform';
-import { LoginDto, RefreshTokenDto, TokenResponse } from './sessions.dto';
+import { LoginRequest, RefreshTokenRequest, TokenResponse } from './sessions.dto';
 import { SessionsService } from './sessions.service';
 
 /** Public: these are how a client gets (or gives up) its tokens in the first place. */
@@ -21,7 +21,7 @@ export class SessionsController {
       "Too many failed logins from this address or for this account (`AUTH.TOO_MANY_ATTEMPTS`), or the gateway's limits",
     ],
   )
-  login(@Body() body: LoginDto, @Ip() ip: string): Promise<TokenResponse> {
+  login(@Body() body: LoginRequest, @Ip() ip: string): Promise<TokenResponse> {
     return this.sessions.login(body.email, body.password, ip);
   }
 
@@ -29,7 +29,7 @@ export class SessionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
   @ApiErrors([401, 'Unknown, expired or reused refresh token (`AUTH.REFRESH_TOKEN_*`)'])
-  refresh(@Body() body: RefreshTokenDto): Promise<TokenResponse> {
+  refresh(@Body() body: RefreshTokenRequest): Promise<TokenResponse> {
     return this.sessions.refresh(body.refreshToken);
   }
 
@@ -37,7 +37,7 @@ export class SessionsController {
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Also for an unknown token: there is nothing left to end' })
-  logout(@Body() body: RefreshTokenDto): Promise<void> {
+  logout(@Body() body: RefreshTokenRequest): Promise<void> {
     return this.sessions.logout(body.refreshToken);
   }
 }

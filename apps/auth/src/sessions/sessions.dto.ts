@@ -4,7 +4,7 @@ import { Email, StringLength } from '@lib/platform';
 import { PASSWORD_MAX_LENGTH } from '../credentials/password-policy';
 import { normaliseEmail } from '../users/users.dto';
 
-export class LoginDto {
+export class LoginRequest {
   @ApiProperty({ example: 'reader@example.com' })
   @Transform(({ value }) => normaliseEmail(value))
   @Email()
@@ -15,7 +15,7 @@ export class LoginDto {
   password!: string;
 }
 
-export class RefreshTokenDto {
+export class RefreshTokenRequest {
   @ApiProperty({ description: 'The opaque refresh token from login or the last refresh.' })
   @StringLength(16, 256)
   refreshToken!: string;

@@ -9,7 +9,7 @@ import {
   type AuthUser,
   idParam,
 } from '@lib/platform';
-import { SetRolesDto, SignupAcceptedResponse, SignupDto, UserResponse } from './users.dto';
+import { SetRolesRequest, SignupAcceptedResponse, SignupRequest, UserResponse } from './users.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('auth')
@@ -21,7 +21,7 @@ export class UsersController {
   @Post('signup')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: SignupAcceptedResponse })
-  signup(@Body() body: SignupDto): Promise<SignupAcceptedResponse> {
+  signup(@Body() body: SignupRequest): Promise<SignupAcceptedResponse> {
     return this.users.signup(body);
   }
 
@@ -48,7 +48,7 @@ export class UsersController {
   setRoles(
     @CurrentUser() admin: AuthUser,
     @Param('id', idParam('uuid')) id: string,
-    @Body() body: SetRolesDto,
+    @Body() body: SetRolesRequest,
   ): Promise<UserResponse> {
     return this.users.setRoles(admin.id, id, body.roles);
   }

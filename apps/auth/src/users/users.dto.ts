@@ -45,7 +45,7 @@ class PasswordPolicy implements ValidatorConstraintInterface {
   }
 }
 
-export class SignupDto {
+export class SignupRequest {
   @ApiProperty({ example: 'reader@example.com' })
   @Transform(({ value }) => normaliseEmail(value))
   @Email()
@@ -70,7 +70,7 @@ export class SignupDto {
   displayName!: string;
 }
 
-export class SetRolesDto {
+export class SetRolesRequest {
   @ApiProperty({
     enum: ROLES,
     isArray: true,

@@ -15,12 +15,12 @@ import {
   ApiErrors,
   ApiObjectIdParams,
   CurrentUser,
-  PageQueryDto,
+  PageQuery,
   Public,
   type AuthUser,
   idParam,
 } from '@lib/platform';
-import { CommentBodyDto, CommentPageResponse, CommentResponse } from './posts.dto';
+import { CommentRequest, CommentPageResponse, CommentResponse } from './posts.dto';
 import { CommentsService } from './comments.service';
 
 @ApiTags('blog')
@@ -34,7 +34,7 @@ export class CommentsController {
   @ApiOkResponse({ type: CommentPageResponse, description: 'Oldest first' })
   list(
     @Param('postId', idParam('objectId')) postId: string,
-    @Query() query: PageQueryDto,
+    @Query() query: PageQuery,
   ): Promise<CommentPageResponse> {
     return this.comments.list(postId, query);
   }
@@ -45,7 +45,7 @@ export class CommentsController {
   create(
     @CurrentUser() user: AuthUser,
     @Param('postId', idParam('objectId')) postId: string,
-    @Body() dto: CommentBodyDto,
+    @Body() dto: CommentRequest,
   ): Promise<CommentResponse> {
     return this.comments.create(user, postId, dto);
   }
@@ -58,7 +58,7 @@ export class CommentsController {
     @CurrentUser() user: AuthUser,
     @Param('postId', idParam('objectId')) postId: string,
     @Param('commentId', idParam('objectId')) commentId: string,
-    @Body() dto: CommentBodyDto,
+    @Body() dto: CommentRequest,
   ): Promise<CommentResponse> {
     return this.comments.update(user, postId, commentId, dto);
   }

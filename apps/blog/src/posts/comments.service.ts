@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, Page, PageQueryDto, type AuthUser } from '@lib/platform';
+import { DomainError, Page, PageQuery, type AuthUser } from '@lib/platform';
 import { ObjectId } from 'mongodb';
 import { AuthorsService } from '../authors/authors.service';
 import { CommentsRepository } from './comments.repository';
 import { assertMayChange } from './moderation';
-import type { CommentBodyDto, CommentResponse } from './posts.dto';
+import type { CommentRequest, CommentResponse } from './posts.dto';
 import type { CommentDocument } from './posts.document';
 import { PostsService, toCommentResponse } from './posts.service';
 
@@ -20,7 +20,7 @@ export class CommentsService {
     @Inject(AuthorsService) private readonly authors: AuthorsService,
   ) {}
 
-  async list(postId: string, query: PageQueryDto): Promise<Page<CommentResponse>> {
+  async list(postId: string, query: PageQuery): Promise<Page<CommentResponse>> {
     const post = await this.posts.findLive(postId);
     const { items, total } = await this.comments.listForPost(
       post._id,
@@ -36,7 +36,7 @@ export class CommentsService {
     };
   }
 
-  async create(user: AuthUser, postId: string, dto: CommentBodyDto): Promise<CommentResponse> {
+  async create(user: AuthUser, postId: string, dto: CommentRequest): Promise<CommentResponse> {
     const post = await this.posts.findLive(postId);
     await this.authors.assertCanWrite(user.id);
     const now = new Date();
@@ -57,7 +57,7 @@ export class CommentsService {
     user: AuthUser,
     postId: string,
     commentId: string,
-    dto: CommentBodyDto,
+    dto: CommentRequest,
   ): Promise<CommentResponse> {
     const comment = await this.find(postId, commentId);
     assertMayChange(user, comment.authorId, 'edit');

@@ -15,17 +15,17 @@ import {
   ApiErrors,
   ApiObjectIdParams,
   CurrentUser,
-  PageQueryDto,
+  PageQuery,
   Public,
   type AuthUser,
   idParam,
 } from '@lib/platform';
 import {
-  CreatePostDto,
+  CreatePostRequest,
   PostDetailResponse,
   PostPageResponse,
   PostResponse,
-  UpdatePostDto,
+  UpdatePostRequest,
 } from './posts.dto';
 import { PostsService } from './posts.service';
 
@@ -38,7 +38,7 @@ export class PostsController {
   @Public()
   @Get()
   @ApiOkResponse({ type: PostPageResponse, description: 'Newest first' })
-  list(@Query() query: PageQueryDto): Promise<PostPageResponse> {
+  list(@Query() query: PageQuery): Promise<PostPageResponse> {
     return this.posts.list(query);
   }
 
@@ -54,7 +54,7 @@ export class PostsController {
   @Post()
   @ApiCreatedResponse({ type: PostResponse })
   @ApiErrors([403, 'The account was deleted (`BLOG.AUTHOR_DELETED`)'])
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreatePostDto): Promise<PostResponse> {
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreatePostRequest): Promise<PostResponse> {
     return this.posts.create(user, dto);
   }
 
@@ -65,7 +65,7 @@ export class PostsController {
   update(
     @CurrentUser() user: AuthUser,
     @Param('id', idParam('objectId')) id: string,
-    @Body() dto: UpdatePostDto,
+    @Body() dto: UpdatePostRequest,
   ): Promise<PostResponse> {
     return this.posts.update(user, id, dto);
   }

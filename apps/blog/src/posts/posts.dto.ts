@@ -6,7 +6,7 @@ const PostBody = () => Text(50_000);
 const CommentBody = () => Text(5_000);
 const Tags = () => SlugList(10, 30);
 
-export class CreatePostDto {
+export class CreatePostRequest {
   @ApiProperty({ example: 'What I read this week' })
   @Title()
   title!: string;
@@ -21,7 +21,7 @@ export class CreatePostDto {
   tags?: string[];
 }
 
-export class UpdatePostDto {
+export class UpdatePostRequest {
   @ApiPropertyOptional()
   @OptionalNotNull()
   @Title()
@@ -38,7 +38,7 @@ export class UpdatePostDto {
   tags?: string[];
 }
 
-export class CommentBodyDto {
+export class CommentRequest {
   @ApiProperty()
   @CommentBody()
   body!: string;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, Page, PageQueryDto, type AuthUser } from '@lib/platform';
+import { DomainError, Page, PageQuery, type AuthUser } from '@lib/platform';
 import { MongoOutbox } from '@lib/platform/mongo';
 import { ObjectId } from 'mongodb';
 import type { AuthorView } from '../authors/authors.document';
@@ -8,10 +8,10 @@ import { CommentsRepository } from './comments.repository';
 import { assertMayChange } from './moderation';
 import type {
   CommentResponse,
-  CreatePostDto,
+  CreatePostRequest,
   PostDetailResponse,
   PostResponse,
-  UpdatePostDto,
+  UpdatePostRequest,
 } from './posts.dto';
 import type { CommentDocument, LivePost } from './posts.document';
 import { PostsRepository, type PostChanges } from './posts.repository';
@@ -55,7 +55,7 @@ export class PostsService {
     @Inject(MongoOutbox) private readonly outbox: MongoOutbox,
   ) {}
 
-  async list(query: PageQueryDto): Promise<Page<PostResponse>> {
+  async list(query: PageQuery): Promise<Page<PostResponse>> {
     const { items, total } = await this.posts.list((query.page - 1) * query.limit, query.limit);
     const authorOf = await this.authors.viewsOf(items.map((post) => post.authorId));
     return {
@@ -81,7 +81,7 @@ export class PostsService {
   }
 
   /** Creating a post publishes it, with blog.post.published.v1 in the same write. */
-  async create(user: AuthUser, dto: CreatePostDto): Promise<PostResponse> {
+  async create(user: AuthUser, dto: CreatePostRequest): Promise<PostResponse> {
     await this.authors.assertCanWrite(user.id);
     const now = new Date();
     const post: LivePost = {
@@ -105,7 +105,7 @@ export class PostsService {
     return toPostResponse(post, authorOf(user.id));
   }
 
-  async update(user: AuthUser, id: string, dto: UpdatePostDto): Promise<PostResponse> {
+  async update(user: AuthUser, id: string, dto: UpdatePostRequest): Promise<PostResponse> {
     const post = await this.findLive(id);
     assertMayChange(user, post.authorId, 'edit');
     const changes: PostChanges = {};

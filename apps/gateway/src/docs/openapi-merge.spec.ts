@@ -18,8 +18,11 @@ describe('mergeOpenApi', () => {
         service: 'news',
         prefixes: ['/api/news'],
         document: {
-          paths: { '/api/news': listOf('PageDto'), '/api/payments/wallet': listOf('PageDto') },
-          components: { schemas: { PageDto: page } },
+          paths: {
+            '/api/news': listOf('PageResponse'),
+            '/api/payments/wallet': listOf('PageResponse'),
+          },
+          components: { schemas: { PageResponse: page } },
           tags: [{ name: 'news' }],
         },
       },
@@ -27,8 +30,8 @@ describe('mergeOpenApi', () => {
         service: 'blog',
         prefixes: ['/api/blog'],
         document: {
-          paths: { '/api/blog/posts': listOf('PageDto') },
-          components: { schemas: { PageDto: { ...page, title: 'blog page' } } },
+          paths: { '/api/blog/posts': listOf('PageResponse') },
+          components: { schemas: { PageResponse: { ...page, title: 'blog page' } } },
         },
       },
     ],
@@ -37,12 +40,15 @@ describe('mergeOpenApi', () => {
   );
 
   it('keeps same-named schemas of different services apart and rewrites the references', () => {
-    expect(Object.keys(merged.components?.schemas ?? {})).toEqual(['news.PageDto', 'blog.PageDto']);
+    expect(Object.keys(merged.components?.schemas ?? {})).toEqual([
+      'news.PageResponse',
+      'blog.PageResponse',
+    ]);
     expect(JSON.stringify(merged.paths?.['/api/blog/posts'])).toContain(
-      '#/components/schemas/blog.PageDto',
+      '#/components/schemas/blog.PageResponse',
     );
     expect(JSON.stringify(merged.paths?.['/api/news'])).toContain(
-      '#/components/schemas/news.PageDto',
+      '#/components/schemas/news.PageResponse',
     );
   });
 

@@ -19,8 +19,8 @@ const SCHEMA_REF = /"#\/components\/schemas\/([^"]+)"/g;
 
 /**
  * One document for the whole platform, as clients see it through the gateway. Schema names
- * are prefixed with the service (`webtoon.EpisodeDto`) because two services may both have a
- * `PageDto`; paths outside a service's own prefixes are dropped, so no service can publish
+ * are prefixed with the service (`webtoon.EpisodeResponse`) because two services may both have a
+ * `PageResponse`; paths outside a service's own prefixes are dropped, so no service can publish
  * (or shadow) another's API.
  */
 export function mergeOpenApi(

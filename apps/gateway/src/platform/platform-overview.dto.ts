@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-export class OverviewInstanceDto {
+export class OverviewInstanceResponse {
   @ApiProperty() id!: string;
   @ApiProperty() address!: string;
   @ApiProperty() port!: number;
@@ -8,7 +8,7 @@ export class OverviewInstanceDto {
   @ApiProperty({ enum: ['passing', 'ejected'] }) health!: 'passing' | 'ejected';
 }
 
-export class ServiceOverviewDto {
+export class ServiceOverviewResponse {
   @ApiProperty() service!: string;
   @ApiProperty({
     enum: ['up', 'down'],
@@ -16,7 +16,7 @@ export class ServiceOverviewDto {
   })
   status!: 'up' | 'down';
   @ApiProperty({ enum: ['closed', 'open', 'half-open'] }) circuit!: 'closed' | 'open' | 'half-open';
-  @ApiProperty({ type: [OverviewInstanceDto] }) instances!: OverviewInstanceDto[];
+  @ApiProperty({ type: [OverviewInstanceResponse] }) instances!: OverviewInstanceResponse[];
   @ApiPropertyOptional({ description: 'Application requests per second over the last minute' })
   requestsPerSecond?: number;
   @ApiPropertyOptional({ nullable: true, type: Number, description: '5xx share, last minute' })
@@ -31,34 +31,34 @@ export class ServiceOverviewDto {
   instanceHistory?: number[];
 }
 
-export class CountDto {
+export class CountResponse {
   @ApiProperty() name!: string;
   @ApiProperty() count!: number;
 }
 
-export class EventCountDto {
+export class EventCountResponse {
   @ApiProperty() type!: string;
   @ApiProperty({ description: 'Published since the publishing instances started' }) total!: number;
   @ApiProperty({ description: 'Published per minute, last 5 minutes' }) perMinute!: number;
 }
 
-export class DeadLetterDto {
+export class DeadLetterResponse {
   @ApiProperty() service!: string;
   @ApiProperty() group!: string;
   @ApiProperty() type!: string;
   @ApiProperty() count!: number;
 }
 
-export class SagaDto {
+export class SagaResponse {
   @ApiProperty({ description: 'Purchases requested and not yet settled' }) pending!: number;
   @ApiProperty({
-    type: [CountDto],
+    type: [CountResponse],
     description: 'Purchases settled by outcome since the webtoon instances started',
   })
-  settled!: CountDto[];
+  settled!: CountResponse[];
 }
 
-export class MetricsStateDto {
+export class MetricsStateResponse {
   @ApiProperty() available!: boolean;
   @ApiPropertyOptional({ description: 'Why the metrics are missing' }) reason?: string;
 }
@@ -66,9 +66,9 @@ export class MetricsStateDto {
 export class OverviewResponse {
   @ApiProperty() generatedAt!: string;
   @ApiProperty() historyStepSeconds!: number;
-  @ApiProperty({ type: [ServiceOverviewDto] }) services!: ServiceOverviewDto[];
-  @ApiPropertyOptional({ type: [EventCountDto] }) events?: EventCountDto[];
-  @ApiPropertyOptional({ type: [DeadLetterDto] }) deadLetters?: DeadLetterDto[];
-  @ApiPropertyOptional({ type: SagaDto }) saga?: SagaDto;
-  @ApiProperty({ type: MetricsStateDto }) metrics!: MetricsStateDto;
+  @ApiProperty({ type: [ServiceOverviewResponse] }) services!: ServiceOverviewResponse[];
+  @ApiPropertyOptional({ type: [EventCountResponse] }) events?: EventCountResponse[];
+  @ApiPropertyOptional({ type: [DeadLetterResponse] }) deadLetters?: DeadLetterResponse[];
+  @ApiPropertyOptional({ type: SagaResponse }) saga?: SagaResponse;
+  @ApiProperty({ type: MetricsStateResponse }) metrics!: MetricsStateResponse;
 }

@@ -2,11 +2,11 @@ import type { UpstreamSnapshot } from '../discovery/upstream-registry';
 import type { CircuitState } from '../resilience/circuit-breaker';
 import type { MetricsSource, Sample, Series } from './prometheus-client';
 import type {
-  CountDto,
-  DeadLetterDto,
-  EventCountDto,
+  CountResponse,
+  DeadLetterResponse,
+  EventCountResponse,
   OverviewResponse,
-  ServiceOverviewDto,
+  ServiceOverviewResponse,
 } from './platform-overview.dto';
 
 /** Application traffic only: probes and scrapes would make every service look busy. */
@@ -52,17 +52,19 @@ export class PlatformOverview {
   async read(): Promise<OverviewResponse> {
     const at = this.now();
     const known = new Map(this.gateway.snapshot().map((s) => [s.service, s.instances]));
-    const services: ServiceOverviewDto[] = this.gateway.circuits().map(([service, circuit]) => {
-      const instances = (known.get(service) ?? []).map((i) => ({
-        id: i.id,
-        address: i.address,
-        port: i.port,
-        version: i.meta.version,
-        health: i.ejected ? ('ejected' as const) : ('passing' as const),
-      }));
-      const up = instances.some((i) => i.health === 'passing') && circuit !== 'open';
-      return { service, status: up ? 'up' : 'down', circuit, instances };
-    });
+    const services: ServiceOverviewResponse[] = this.gateway
+      .circuits()
+      .map(([service, circuit]) => {
+        const instances = (known.get(service) ?? []).map((i) => ({
+          id: i.id,
+          address: i.address,
+          port: i.port,
+          version: i.meta.version,
+          health: i.ejected ? ('ejected' as const) : ('passing' as const),
+        }));
+        const up = instances.some((i) => i.health === 'passing') && circuit !== 'open';
+        return { service, status: up ? 'up' : 'down', circuit, instances };
+      });
     const base: OverviewResponse = {
       generatedAt: at.toISOString(),
       historyStepSeconds: STEP_SECONDS,
@@ -80,7 +82,7 @@ export class PlatformOverview {
   private async fromPrometheus(
     source: MetricsSource,
     at: Date,
-    services: ServiceOverviewDto[],
+    services: ServiceOverviewResponse[],
   ): Promise<Partial<OverviewResponse>> {
     const start = new Date(at.getTime() - HISTORY_SECONDS * 1000);
     const [rate, errors, p99, instances, events, eventRates, deadLetters, pending, settled] =
@@ -118,7 +120,7 @@ export class PlatformOverview {
         };
       }),
       events: eventsOf(events, eventRates),
-      deadLetters: deadLetters.map((row): DeadLetterDto => ({
+      deadLetters: deadLetters.map((row): DeadLetterResponse => ({
         service: row.labels.job ?? '',
         group: row.labels.group ?? '',
         type: row.labels.type ?? '',
@@ -134,7 +136,7 @@ export class PlatformOverview {
 }
 
 /** Rounded counts per label value, largest first; zero rows are left out. */
-function countsBy(rows: Sample[], label: string): CountDto[] {
+function countsBy(rows: Sample[], label: string): CountResponse[] {
   return rows
     .map((row) => ({ name: row.labels[label] ?? '', count: Math.round(row.value ?? 0) }))
     .filter((row) => row.count > 0)
@@ -142,7 +144,7 @@ function countsBy(rows: Sample[], label: string): CountDto[] {
 }
 
 /** Each event type with its total and its rate per minute, the most published first. */
-function eventsOf(totals: Sample[], rates: Sample[]): EventCountDto[] {
+function eventsOf(totals: Sample[], rates: Sample[]): EventCountResponse[] {
   const perSecond = new Map(rates.map((row) => [row.labels.type ?? '', row.value ?? 0]));
   return countsBy(totals, 'type').map(({ name, count }) => ({
     type: name,

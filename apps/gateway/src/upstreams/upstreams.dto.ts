@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-export class UpstreamInstanceDto {
+export class UpstreamInstanceResponse {
   @ApiProperty() id!: string;
   @ApiProperty() address!: string;
   @ApiProperty() port!: number;
@@ -14,12 +14,12 @@ export class UpstreamInstanceDto {
   health!: 'passing' | 'ejected';
 }
 
-export class UpstreamServiceDto {
+export class UpstreamServiceResponse {
   @ApiProperty() service!: string;
   @ApiProperty({ enum: ['closed', 'open', 'half-open'] }) circuit!: 'closed' | 'open' | 'half-open';
-  @ApiProperty({ type: [UpstreamInstanceDto] }) instances!: UpstreamInstanceDto[];
+  @ApiProperty({ type: [UpstreamInstanceResponse] }) instances!: UpstreamInstanceResponse[];
 }
 
 export class UpstreamsResponse {
-  @ApiProperty({ type: [UpstreamServiceDto] }) services!: UpstreamServiceDto[];
+  @ApiProperty({ type: [UpstreamServiceResponse] }) services!: UpstreamServiceResponse[];
 }

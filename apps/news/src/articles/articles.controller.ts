@@ -23,9 +23,9 @@ import {
 import {
   ArticlePageResponse,
   ArticleResponse,
-  CreateArticleDto,
-  ListArticlesQueryDto,
-  UpdateArticleDto,
+  CreateArticleRequest,
+  ListArticlesQuery,
+  UpdateArticleRequest,
 } from './articles.dto';
 import { ArticlesService } from './articles.service';
 
@@ -40,7 +40,7 @@ export class ArticlesController {
   @ApiOkResponse({ type: ArticlePageResponse, description: 'Newest first' })
   @ApiErrors([403, 'Drafts are visible to editors only (`AUTH.FORBIDDEN`)'])
   list(
-    @Query() query: ListArticlesQueryDto,
+    @Query() query: ListArticlesQuery,
     @CurrentUser() user: AuthUser | undefined,
   ): Promise<ArticlePageResponse> {
     return this.articles.list(query, user);
@@ -60,7 +60,10 @@ export class ArticlesController {
   @Roles('editor', 'admin')
   @Post()
   @ApiCreatedResponse({ type: ArticleResponse })
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateArticleDto): Promise<ArticleResponse> {
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateArticleRequest,
+  ): Promise<ArticleResponse> {
     return this.articles.create(user, dto);
   }
 
@@ -70,7 +73,7 @@ export class ArticlesController {
   @ApiOkResponse({ type: ArticleResponse })
   update(
     @Param('id', idParam('objectId')) id: string,
-    @Body() dto: UpdateArticleDto,
+    @Body() dto: UpdateArticleRequest,
   ): Promise<ArticleResponse> {
     return this.articles.update(id, dto);
   }

@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { ARTICLE_STATUSES, type ArticleStatus } from './articles.document';
-import { Page, PageQueryDto, OptionalNotNull, OneOf, Text, SlugList, Slug } from '@lib/platform';
+import { Page, PageQuery, OptionalNotNull, OneOf, Text, SlugList, Slug } from '@lib/platform';
 
 const Title = () => Text(200);
 const Body = () => Text(50_000);
 const Category = () => Slug(40);
 const Tags = () => SlugList(10, 30);
 
-export class CreateArticleDto {
+export class CreateArticleRequest {
   @ApiProperty({ example: 'Season two starts in March' })
   @Title()
   title!: string;
@@ -33,7 +33,7 @@ export class CreateArticleDto {
 }
 
 /** Any subset of the fields; publishing has its own route so it cannot happen by accident. */
-export class UpdateArticleDto {
+export class UpdateArticleRequest {
   @ApiPropertyOptional()
   @OptionalNotNull()
   @Title()
@@ -55,7 +55,7 @@ export class UpdateArticleDto {
   tags?: string[];
 }
 
-export class ListArticlesQueryDto extends PageQueryDto {
+export class ListArticlesQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @Category()

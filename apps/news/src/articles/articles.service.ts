@@ -6,9 +6,9 @@ import { MongoOutbox, type MongoEventTx, type OutboxEntry } from '@lib/platform/
 import { ObjectId } from 'mongodb';
 import type {
   ArticleResponse,
-  CreateArticleDto,
-  ListArticlesQueryDto,
-  UpdateArticleDto,
+  CreateArticleRequest,
+  ListArticlesQuery,
+  UpdateArticleRequest,
 } from './articles.dto';
 import {
   SYSTEM_AUTHOR,
@@ -62,7 +62,7 @@ export class ArticlesService {
     @Inject(MongoOutbox) private readonly outbox: MongoOutbox,
   ) {}
 
-  async create(author: AuthUser, dto: CreateArticleDto): Promise<ArticleResponse> {
+  async create(author: AuthUser, dto: CreateArticleRequest): Promise<ArticleResponse> {
     const now = new Date();
     const article: ArticleDocument = {
       _id: new ObjectId(),
@@ -81,10 +81,7 @@ export class ArticlesService {
   }
 
   /** Published articles for everyone; drafts only for editors. */
-  async list(
-    query: ListArticlesQueryDto,
-    user: AuthUser | undefined,
-  ): Promise<Page<ArticleResponse>> {
+  async list(query: ListArticlesQuery, user: AuthUser | undefined): Promise<Page<ArticleResponse>> {
     if (query.status === 'draft' && !isEditor(user)) {
       throw new DomainError('AUTH.FORBIDDEN', 'Drafts are visible to editors only', 403);
     }
@@ -105,7 +102,7 @@ export class ArticlesService {
     return toArticleResponse(article);
   }
 
-  async update(id: string, dto: UpdateArticleDto): Promise<ArticleResponse> {
+  async update(id: string, dto: UpdateArticleRequest): Promise<ArticleResponse> {
     const changes: ArticleChanges = {};
     if (dto.title !== undefined) changes.title = dto.title;
     if (dto.body !== undefined) changes.body = dto.body;

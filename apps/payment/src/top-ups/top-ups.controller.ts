@@ -7,7 +7,7 @@ import {
   IdempotencyKey,
   type AuthUser,
 } from '@lib/platform';
-import { TopUpDto, TopUpRequest } from './top-ups.dto';
+import { TopUpResponse, TopUpRequest } from './top-ups.dto';
 import { TopUpsService } from './top-ups.service';
 
 @ApiTags('payments')
@@ -18,7 +18,7 @@ export class TopUpsController {
   @Post()
   @HttpCode(201)
   @ApiIdempotencyKey()
-  @ApiCreatedResponse({ type: TopUpDto })
+  @ApiCreatedResponse({ type: TopUpResponse })
   @ApiErrors(
     [
       400,
@@ -33,7 +33,7 @@ export class TopUpsController {
     @CurrentUser() user: AuthUser,
     @IdempotencyKey() key: string,
     @Body() body: TopUpRequest,
-  ): Promise<TopUpDto> {
+  ): Promise<TopUpResponse> {
     return this.topUps.topUp(user.id, key, body);
   }
 }

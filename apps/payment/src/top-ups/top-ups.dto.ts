@@ -18,7 +18,7 @@ export class TopUpRequest {
   cardNumber?: string;
 }
 
-export class TopUpDto {
+export class TopUpResponse {
   @ApiProperty({ format: 'uuid' }) topUpId!: string;
   @ApiProperty({ enum: ['succeeded'] }) status!: 'succeeded';
   @ApiProperty() amount!: number;

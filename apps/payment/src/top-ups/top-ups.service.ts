@@ -14,7 +14,7 @@ import {
   type ChargeResult,
 } from './card-provider';
 import { requestFingerprint } from './request-fingerprint';
-import type { TopUpDto, TopUpRequest } from './top-ups.dto';
+import type { TopUpResponse, TopUpRequest } from './top-ups.dto';
 import { TopUpsRepository, type TopUpRow } from './top-ups.repository';
 
 /** Seconds a client waits before retrying a top-up whose charge outcome is not known yet. */
@@ -45,7 +45,7 @@ export class TopUpsService {
    * Charges the card and credits the wallet, once per (user, Idempotency-Key): a retry with
    * the same body gets the first result (success or decline), another body gets 422.
    */
-  async topUp(userId: string, idempotencyKey: string, body: TopUpRequest): Promise<TopUpDto> {
+  async topUp(userId: string, idempotencyKey: string, body: TopUpRequest): Promise<TopUpResponse> {
     if (body.amount > this.config.TOP_UP_MAX_COINS) {
       throw new DomainError(
         'PAYMENT.TOP_UP_TOO_LARGE',
@@ -152,7 +152,7 @@ export class TopUpsService {
     });
   }
 
-  private result(row: TopUpRow): TopUpDto {
+  private result(row: TopUpRow): TopUpResponse {
     if (row.status === 'failed') {
       throw new DomainError(
         'PAYMENT.CARD_DECLINED',

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentUser, PageQueryDto, type AuthUser } from '@lib/platform';
-import { TransactionPageDto, WalletDto } from './wallets.dto';
+import { ApiErrors, CurrentUser, PageQuery, type AuthUser } from '@lib/platform';
+import { TransactionPageResponse, WalletResponse } from './wallets.dto';
 import { WalletsService } from './wallets.service';
 
 @ApiTags('payments')
@@ -14,17 +14,17 @@ export class WalletsController {
   constructor(private readonly wallets: WalletsService) {}
 
   @Get('wallet')
-  @ApiOkResponse({ type: WalletDto })
-  wallet(@CurrentUser() user: AuthUser): Promise<WalletDto> {
+  @ApiOkResponse({ type: WalletResponse })
+  wallet(@CurrentUser() user: AuthUser): Promise<WalletResponse> {
     return this.wallets.wallet(user.id);
   }
 
   @Get('transactions')
-  @ApiOkResponse({ type: TransactionPageDto })
+  @ApiOkResponse({ type: TransactionPageResponse })
   transactions(
     @CurrentUser() user: AuthUser,
-    @Query() paging: PageQueryDto,
-  ): Promise<TransactionPageDto> {
+    @Query() paging: PageQuery,
+  ): Promise<TransactionPageResponse> {
     return this.wallets.transactions(user.id, paging);
   }
 }

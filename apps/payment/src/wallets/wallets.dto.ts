@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-export class WalletDto {
+export class WalletResponse {
   @ApiProperty({ format: 'uuid' }) walletId!: string;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ description: 'Coins; never below zero' }) balance!: number;
@@ -8,7 +8,7 @@ export class WalletDto {
   @ApiProperty() updatedAt!: string;
 }
 
-export class TransactionDto {
+export class TransactionResponse {
   @ApiProperty({ format: 'uuid' }) transactionId!: string;
   @ApiProperty({ enum: ['signup_bonus', 'top_up', 'purchase', 'purchase_refund'] }) kind!: string;
   @ApiProperty({ description: 'What was booked: the user, top-up or purchase id' })
@@ -18,8 +18,8 @@ export class TransactionDto {
   @ApiProperty() createdAt!: string;
 }
 
-export class TransactionPageDto {
-  @ApiProperty({ type: [TransactionDto] }) items!: TransactionDto[];
+export class TransactionPageResponse {
+  @ApiProperty({ type: [TransactionResponse] }) items!: TransactionResponse[];
   @ApiProperty() page!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() total!: number;

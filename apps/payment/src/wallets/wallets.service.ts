@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, PageQueryDto } from '@lib/platform';
+import { DomainError, PageQuery } from '@lib/platform';
 import { DataSource } from 'typeorm';
 import { LedgerRepository, type WalletRow } from './ledger.repository';
-import type { TransactionPageDto, WalletDto } from './wallets.dto';
+import type { TransactionPageResponse, WalletResponse } from './wallets.dto';
 
 export function walletNotFound(): DomainError {
   return new DomainError(
@@ -12,7 +12,7 @@ export function walletNotFound(): DomainError {
   );
 }
 
-export function toWalletDto(wallet: WalletRow): WalletDto {
+export function toWalletResponse(wallet: WalletRow): WalletResponse {
   return {
     walletId: wallet.id,
     userId: wallet.userId,
@@ -29,13 +29,13 @@ export class WalletsService {
     private readonly ledger: LedgerRepository,
   ) {}
 
-  async wallet(userId: string): Promise<WalletDto> {
+  async wallet(userId: string): Promise<WalletResponse> {
     const wallet = await this.ledger.findWallet(this.dataSource.manager, userId);
     if (!wallet) throw walletNotFound();
-    return toWalletDto(wallet);
+    return toWalletResponse(wallet);
   }
 
-  async transactions(userId: string, paging: PageQueryDto): Promise<TransactionPageDto> {
+  async transactions(userId: string, paging: PageQuery): Promise<TransactionPageResponse> {
     const wallet = await this.ledger.findWallet(this.dataSource.manager, userId);
     if (!wallet) throw walletNotFound();
     const { items, total } = await this.ledger.lines(

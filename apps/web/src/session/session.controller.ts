@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@lib/platform';
 import { AuthUnavailableError } from './auth-client';
 import { readSessionCookie } from './session-cookie';
-import { AccessTokenDto, LoginRequest } from './session.dto';
+import { AccessTokenResponse, LoginRequest } from './session.dto';
 import { SessionService, type SessionAnswer, type SessionRequest } from './session.service';
 
 /**
@@ -23,7 +23,7 @@ export class SessionController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiResponse({ status: 200, type: AccessTokenDto, description: 'Sets the session cookie' })
+  @ApiResponse({ status: 200, type: AccessTokenResponse, description: 'Sets the session cookie' })
   async login(
     @Body() body: LoginRequest,
     @Req() request: FastifyRequest,
@@ -40,7 +40,11 @@ export class SessionController {
 
   @Post('refresh')
   @HttpCode(200)
-  @ApiResponse({ status: 200, type: AccessTokenDto, description: 'Rotates the session cookie' })
+  @ApiResponse({
+    status: 200,
+    type: AccessTokenResponse,
+    description: 'Rotates the session cookie',
+  })
   @ApiResponse({ status: 204, description: 'No session cookie: nobody is signed in' })
   async refresh(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const context = sessionRequest(request);

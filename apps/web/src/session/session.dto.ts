@@ -14,7 +14,7 @@ export class LoginRequest {
   password!: string;
 }
 
-export class AccessTokenDto {
+export class AccessTokenResponse {
   @ApiProperty({ description: 'Keep in memory only; it expires after expiresIn seconds' })
   accessToken!: string;
   @ApiProperty({ example: 'Bearer' }) tokenType!: string;

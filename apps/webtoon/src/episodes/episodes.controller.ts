@@ -10,7 +10,7 @@ import {
   ApiErrors,
   ApiUuidParams,
   CurrentUser,
-  PageQueryDto,
+  PageQuery,
   Public,
   Roles,
   type AuthUser,
@@ -20,7 +20,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
 import { parseEpisodeNo } from '../common/episode-no-param';
-import { CreateEpisodeRequest, EpisodeDto, EpisodePageDto } from './episodes.dto';
+import { CreateEpisodeRequest, EpisodeResponse, EpisodePageResponse } from './episodes.dto';
 import { EpisodesService } from './episodes.service';
 
 @ApiTags('webtoons')
@@ -34,10 +34,10 @@ export class EpisodesController {
 
   @Public()
   @Get()
-  @ApiOkResponse({ type: EpisodePageDto })
+  @ApiOkResponse({ type: EpisodePageResponse })
   async list(
     @Param('id', idParam('uuid')) id: string,
-    @Query() paging: PageQueryDto,
+    @Query() paging: PageQuery,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -47,7 +47,7 @@ export class EpisodesController {
 
   @Post()
   @Roles('author', 'admin')
-  @ApiCreatedResponse({ type: EpisodeDto })
+  @ApiCreatedResponse({ type: EpisodeResponse })
   @ApiErrors(
     [403, 'Only the series author can do this (`WEBTOON.NOT_SERIES_AUTHOR`), or a role is missing'],
     [409, 'That episode number is taken (`WEBTOON.EPISODE_EXISTS`)'],
@@ -56,14 +56,14 @@ export class EpisodesController {
     @CurrentUser() user: AuthUser,
     @Param('id', idParam('uuid')) id: string,
     @Body() body: CreateEpisodeRequest,
-  ): Promise<EpisodeDto> {
+  ): Promise<EpisodeResponse> {
     return this.episodes.publish(user, id, body);
   }
 
   /** Free → 200 for anyone; paid → 200 for its owners and author, else 402 with the price. */
   @Public()
   @Get(':no')
-  @ApiOkResponse({ type: EpisodeDto })
+  @ApiOkResponse({ type: EpisodeResponse })
   @ApiPaymentRequiredResponse({ description: 'A paid episode not owned: the body has priceCoins' })
   @ApiParam({ name: 'no', schema: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } })
   async read(

@@ -23,7 +23,7 @@ export class CreateEpisodeRequest {
   priceCoins?: number;
 }
 
-export class EpisodeSummaryDto {
+export class EpisodeSummaryResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() no!: number;
   @ApiProperty() title!: string;
@@ -31,13 +31,13 @@ export class EpisodeSummaryDto {
   @ApiProperty() publishedAt!: string;
 }
 
-export class EpisodeDto extends EpisodeSummaryDto {
+export class EpisodeResponse extends EpisodeSummaryResponse {
   @ApiProperty({ format: 'uuid' }) webtoonId!: string;
   @ApiProperty({ type: [String] }) imageUrls!: string[];
 }
 
-export class EpisodePageDto {
-  @ApiProperty({ type: [EpisodeSummaryDto] }) items!: EpisodeSummaryDto[];
+export class EpisodePageResponse {
+  @ApiProperty({ type: [EpisodeSummaryResponse] }) items!: EpisodeSummaryResponse[];
   @ApiProperty() page!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() total!: number;

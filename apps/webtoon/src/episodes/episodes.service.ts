@@ -8,7 +8,7 @@ import { EntitlementsRepository } from '../purchases/entitlements.repository';
 import { SeriesRepository } from '../series/series.repository';
 import { assertManages, cacheKeys, seriesNotFound } from '../series/series.service';
 import { ViewCounter } from '../views/view-counter';
-import type { CreateEpisodeRequest, EpisodeDto, EpisodePageDto } from './episodes.dto';
+import type { CreateEpisodeRequest, EpisodeResponse, EpisodePageResponse } from './episodes.dto';
 import { EpisodesRepository, type EpisodeRow } from './episodes.repository';
 
 /** What the read path needs about an episode besides its body: who may read it for free. */
@@ -24,7 +24,7 @@ export function episodeNotFound(): DomainError {
   return new DomainError('WEBTOON.EPISODE_NOT_FOUND', 'No such episode', 404);
 }
 
-function toEpisodeDto(row: EpisodeRow): EpisodeDto {
+function toEpisodeResponse(row: EpisodeRow): EpisodeResponse {
   return {
     id: row.id,
     webtoonId: row.seriesId,
@@ -53,7 +53,11 @@ export class EpisodesService {
     private readonly views: ViewCounter,
   ) {}
 
-  async publish(user: AuthUser, seriesId: string, body: CreateEpisodeRequest): Promise<EpisodeDto> {
+  async publish(
+    user: AuthUser,
+    seriesId: string,
+    body: CreateEpisodeRequest,
+  ): Promise<EpisodeResponse> {
     const row = await this.dataSource
       .transaction(async (tx) => {
         // Locking the series serialises "next number" among concurrent publishes of one series.
@@ -93,13 +97,13 @@ export class EpisodesService {
     this.cache.invalidatePrefix(cacheKeys.episodeLists(seriesId));
     this.cache.invalidatePrefix(cacheKeys.lists);
     this.cache.invalidate(cacheKeys.episode(seriesId, row.no));
-    return toEpisodeDto(row);
+    return toEpisodeResponse(row);
   }
 
   async cachedList(seriesId: string, page: number, limit: number): Promise<CachedBody> {
     const cached = await this.cache.getOrLoad(
       cacheKeys.episodeList(seriesId, page, limit),
-      async (): Promise<EpisodePageDto | undefined> => {
+      async (): Promise<EpisodePageResponse | undefined> => {
         const db = this.dataSource.manager;
         if (!(await this.series.find(db, seriesId))) return undefined;
         const { items, total } = await this.episodes.list(db, seriesId, (page - 1) * limit, limit);
@@ -148,7 +152,7 @@ export class EpisodesService {
         seriesId,
         authorId: series.authorId,
         priceCoins: row.priceCoins,
-        cached: cachedBody(toEpisodeDto(row)),
+        cached: cachedBody(toEpisodeResponse(row)),
       };
     });
     if (!episode) throw episodeNotFound();

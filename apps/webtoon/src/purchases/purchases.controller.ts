@@ -11,7 +11,7 @@ import {
 } from '@lib/platform';
 import type { FastifyReply } from 'fastify';
 import { parseEpisodeNo } from '../common/episode-no-param';
-import { PurchaseDto } from './purchases.dto';
+import { PurchaseResponse } from './purchases.dto';
 import { PurchasesService } from './purchases.service';
 
 @ApiTags('webtoons')
@@ -23,7 +23,7 @@ export class PurchasesController {
   @Post(':id/episodes/:no/purchase')
   @HttpCode(202)
   @ApiIdempotencyKey()
-  @ApiAcceptedResponse({ type: PurchaseDto })
+  @ApiAcceptedResponse({ type: PurchaseResponse })
   @ApiUuidParams(['id'])
   @ApiErrors(
     [
@@ -39,19 +39,19 @@ export class PurchasesController {
     @Param('no') no: string,
     @IdempotencyKey() key: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PurchaseDto> {
+  ): Promise<PurchaseResponse> {
     const purchase = await this.purchases.request(user, id, parseEpisodeNo(no), key);
     void reply.header('location', `/api/webtoons/purchases/${purchase.purchaseId}`);
     return purchase;
   }
 
   @Get('purchases/:purchaseId')
-  @ApiOkResponse({ type: PurchaseDto })
+  @ApiOkResponse({ type: PurchaseResponse })
   @ApiUuidParams(['purchaseId'])
   get(
     @CurrentUser() user: AuthUser,
     @Param('purchaseId', idParam('uuid')) purchaseId: string,
-  ): Promise<PurchaseDto> {
+  ): Promise<PurchaseResponse> {
     return this.purchases.get(user, purchaseId);
   }
 }

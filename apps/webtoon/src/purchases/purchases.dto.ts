@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 export const PURCHASE_STATUSES = ['pending', 'completed', 'declined', 'expired'] as const;
 export type PurchaseStatus = (typeof PURCHASE_STATUSES)[number];
 
-export class PurchaseDto {
+export class PurchaseResponse {
   @ApiProperty({ format: 'uuid' }) purchaseId!: string;
   @ApiProperty({ enum: PURCHASE_STATUSES }) status!: PurchaseStatus;
   @ApiProperty({ format: 'uuid' }) webtoonId!: string;

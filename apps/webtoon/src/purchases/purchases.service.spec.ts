@@ -7,7 +7,7 @@ import type { AppConfig } from '../config';
 import type { EpisodeForReading, EpisodesService } from '../episodes/episodes.service';
 import type { EntitlementsRepository } from './entitlements.repository';
 import type { PurchaseRow, PurchasesRepository } from './purchases.repository';
-import { PurchasesService, toPurchaseDto } from './purchases.service';
+import { PurchasesService, toPurchaseResponse } from './purchases.service';
 
 const tx = { name: 'tx' } as unknown as EntityManager;
 const manager = { name: 'manager' } as unknown as EntityManager;
@@ -150,7 +150,7 @@ describe('PurchasesService.request', () => {
     const completed = row({ status: 'completed', settledAt: new Date(AT.getTime() + 500) });
     const { service, published, inserted, episodes } = setup({ byKey: [completed] });
     await expect(service.request(reader, 's1', 4, 'key-0001')).resolves.toEqual(
-      toPurchaseDto(completed),
+      toPurchaseResponse(completed),
     );
     expect(inserted).toEqual([]);
     expect(published).toEqual([]);
@@ -243,11 +243,13 @@ describe('PurchasesService.get', () => {
   });
 });
 
-describe('toPurchaseDto', () => {
+describe('toPurchaseResponse', () => {
   it('names the reason of a decline as declineReason and of an expiry as expiredReason', () => {
     const settledAt = new Date(AT.getTime() + 1000);
     expect(
-      toPurchaseDto(row({ status: 'declined', declineReason: 'INSUFFICIENT_FUNDS', settledAt })),
+      toPurchaseResponse(
+        row({ status: 'declined', declineReason: 'INSUFFICIENT_FUNDS', settledAt }),
+      ),
     ).toEqual(
       expect.objectContaining({
         status: 'declined',
@@ -255,12 +257,12 @@ describe('toPurchaseDto', () => {
         settledAt: settledAt.toISOString(),
       }),
     );
-    const expired = toPurchaseDto(
+    const expired = toPurchaseResponse(
       row({ status: 'expired', declineReason: 'PAYMENT_TIMEOUT', settledAt }),
     );
     expect(expired).toMatchObject({ status: 'expired', expiredReason: 'PAYMENT_TIMEOUT' });
     expect(expired).not.toHaveProperty('declineReason');
-    const pending = toPurchaseDto(row());
+    const pending = toPurchaseResponse(row());
     expect(pending).not.toHaveProperty('settledAt');
     expect(pending).not.toHaveProperty('declineReason');
     expect(pending).not.toHaveProperty('expiredReason');

@@ -6,10 +6,10 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import type { AppConfig } from '../config';
 import { EpisodesService } from '../episodes/episodes.service';
 import { EntitlementsRepository } from './entitlements.repository';
-import type { PurchaseDto } from './purchases.dto';
+import type { PurchaseResponse } from './purchases.dto';
 import { PurchasesRepository, type PurchaseRow } from './purchases.repository';
 
-export function toPurchaseDto(row: PurchaseRow): PurchaseDto {
+export function toPurchaseResponse(row: PurchaseRow): PurchaseResponse {
   return {
     purchaseId: row.id,
     status: row.status,
@@ -48,7 +48,7 @@ export class PurchasesService {
     seriesId: string,
     no: number,
     idempotencyKey: string,
-  ): Promise<PurchaseDto> {
+  ): Promise<PurchaseResponse> {
     const db = this.dataSource.manager;
     const earlier = await this.purchases.findByKey(db, user.id, idempotencyKey);
     if (earlier) return this.replay(earlier, seriesId, no);
@@ -85,7 +85,7 @@ export class PurchasesService {
         });
         return purchase;
       });
-      if (created) return toPurchaseDto(created);
+      if (created) return toPurchaseResponse(created);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const sameKey = await this.purchases.findByKey(db, user.id, idempotencyKey);
@@ -106,17 +106,17 @@ export class PurchasesService {
     return this.replay(concurrent, seriesId, no);
   }
 
-  async get(user: AuthUser, purchaseId: string): Promise<PurchaseDto> {
+  async get(user: AuthUser, purchaseId: string): Promise<PurchaseResponse> {
     const purchase = await this.purchases.find(this.dataSource.manager, purchaseId);
     // Someone else's purchase is as invisible as one that does not exist.
     if (!purchase || purchase.userId !== user.id) {
       throw new DomainError('WEBTOON.PURCHASE_NOT_FOUND', 'No such purchase', 404);
     }
-    return toPurchaseDto(purchase);
+    return toPurchaseResponse(purchase);
   }
 
   /** A retried request gets the purchase its key made, if it asked for the same episode. */
-  private replay(earlier: PurchaseRow, seriesId: string, no: number): PurchaseDto {
+  private replay(earlier: PurchaseRow, seriesId: string, no: number): PurchaseResponse {
     if (earlier.seriesId !== seriesId || earlier.episodeNo !== no) {
       throw new DomainError(
         'IDEMPOTENCY_KEY.REUSED',
@@ -124,6 +124,6 @@ export class PurchasesService {
         422,
       );
     }
-    return toPurchaseDto(earlier);
+    return toPurchaseResponse(earlier);
   }
 }

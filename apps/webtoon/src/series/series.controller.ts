@@ -14,9 +14,9 @@ import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
 import {
   CreateSeriesRequest,
-  SeriesDto,
-  SeriesListQuery,
-  SeriesPageDto,
+  SeriesResponse,
+  ListSeriesQuery,
+  SeriesPageResponse,
   UpdateSeriesRequest,
 } from './series.dto';
 import { SeriesService } from './series.service';
@@ -32,9 +32,9 @@ export class SeriesController {
   @Public()
   @Get()
   @ApiProduces('application/json')
-  @ApiOkResponse({ type: SeriesPageDto })
+  @ApiOkResponse({ type: SeriesPageResponse })
   async list(
-    @Query() query: SeriesListQuery,
+    @Query() query: ListSeriesQuery,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -43,7 +43,7 @@ export class SeriesController {
 
   @Public()
   @Get(':id')
-  @ApiOkResponse({ type: SeriesDto })
+  @ApiOkResponse({ type: SeriesResponse })
   @ApiUuidParams(['id'])
   async get(
     @Param('id', idParam('uuid')) id: string,
@@ -55,14 +55,17 @@ export class SeriesController {
 
   @Post()
   @Roles('author', 'admin')
-  @ApiCreatedResponse({ type: SeriesDto })
-  create(@CurrentUser() user: AuthUser, @Body() body: CreateSeriesRequest): Promise<SeriesDto> {
+  @ApiCreatedResponse({ type: SeriesResponse })
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateSeriesRequest,
+  ): Promise<SeriesResponse> {
     return this.series.create(user, body);
   }
 
   @Patch(':id')
   @Roles('author', 'admin')
-  @ApiOkResponse({ type: SeriesDto })
+  @ApiOkResponse({ type: SeriesResponse })
   @ApiUuidParams(['id'])
   @ApiErrors([
     403,
@@ -72,7 +75,7 @@ export class SeriesController {
     @CurrentUser() user: AuthUser,
     @Param('id', idParam('uuid')) id: string,
     @Body() body: UpdateSeriesRequest,
-  ): Promise<SeriesDto> {
+  ): Promise<SeriesResponse> {
     return this.series.update(user, id, body);
   }
 

@@ -74,7 +74,7 @@ export class UpdateSeriesRequest {
   thumbnailUrl?: string;
 }
 
-export class SeriesListQuery {
+export class ListSeriesQuery {
   @ApiPropertyOptional({ default: 1 })
   @Type(() => Number)
   @IntRange(1, 500)
@@ -96,7 +96,7 @@ export class SeriesListQuery {
   q?: string;
 }
 
-export class SeriesDto {
+export class SeriesResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) authorId!: string;
   @ApiProperty() title!: string;
@@ -110,8 +110,8 @@ export class SeriesDto {
   @ApiProperty() updatedAt!: string;
 }
 
-export class SeriesPageDto {
-  @ApiProperty({ type: [SeriesDto] }) items!: SeriesDto[];
+export class SeriesPageResponse {
+  @ApiProperty({ type: [SeriesResponse] }) items!: SeriesResponse[];
   @ApiProperty() page!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() total!: number;

@@ -5,9 +5,9 @@ import { DataSource } from 'typeorm';
 import { ReadCache, type CachedBody } from '../common/read-cache';
 import type {
   CreateSeriesRequest,
-  SeriesDto,
-  SeriesListQuery,
-  SeriesPageDto,
+  SeriesResponse,
+  ListSeriesQuery,
+  SeriesPageResponse,
   UpdateSeriesRequest,
 } from './series.dto';
 import { SeriesRepository, type SeriesRow } from './series.repository';
@@ -23,7 +23,7 @@ export function assertManages(user: AuthUser, series: Pick<SeriesRow, 'authorId'
   }
 }
 
-export function toSeriesDto(row: SeriesRow): SeriesDto {
+export function toSeriesResponse(row: SeriesRow): SeriesResponse {
   return {
     ...row,
     createdAt: row.createdAt.toISOString(),
@@ -35,7 +35,7 @@ export function toSeriesDto(row: SeriesRow): SeriesDto {
 export const cacheKeys = {
   series: (id: string) => `series:${id}`,
   lists: 'list:',
-  list: (query: SeriesListQuery) =>
+  list: (query: ListSeriesQuery) =>
     `list:${query.page}:${query.limit}:${query.genre ?? ''}:${query.q ?? ''}`,
   episodeLists: (seriesId: string) => `episodes:${seriesId}:`,
   episodeList: (seriesId: string, page: number, limit: number) =>
@@ -52,7 +52,7 @@ export class SeriesService {
     private readonly cache: ReadCache,
   ) {}
 
-  async create(author: AuthUser, body: CreateSeriesRequest): Promise<SeriesDto> {
+  async create(author: AuthUser, body: CreateSeriesRequest): Promise<SeriesResponse> {
     const id = randomUUID();
     await this.series.insert(this.dataSource.manager, {
       id,
@@ -64,10 +64,10 @@ export class SeriesService {
       thumbnailUrl: body.thumbnailUrl ?? null,
     });
     this.cache.invalidatePrefix(cacheKeys.lists);
-    return toSeriesDto((await this.series.find(this.dataSource.manager, id)) as SeriesRow);
+    return toSeriesResponse((await this.series.find(this.dataSource.manager, id)) as SeriesRow);
   }
 
-  async update(user: AuthUser, id: string, body: UpdateSeriesRequest): Promise<SeriesDto> {
+  async update(user: AuthUser, id: string, body: UpdateSeriesRequest): Promise<SeriesResponse> {
     const updated = await this.dataSource.transaction(async (tx) => {
       const series = await this.series.find(tx, id, true);
       if (!series) throw seriesNotFound();
@@ -80,29 +80,29 @@ export class SeriesService {
     });
     this.cache.invalidate(cacheKeys.series(id));
     this.cache.invalidatePrefix(cacheKeys.lists);
-    return toSeriesDto(updated);
+    return toSeriesResponse(updated);
   }
 
   async cachedSeries(id: string): Promise<CachedBody> {
     const cached = await this.cache.getOrLoad(cacheKeys.series(id), async () => {
       const row = await this.series.find(this.dataSource.manager, id);
-      return row && toSeriesDto(row);
+      return row && toSeriesResponse(row);
     });
     if (!cached) throw seriesNotFound();
     return cached;
   }
 
-  async cachedList(query: SeriesListQuery): Promise<CachedBody> {
+  async cachedList(query: ListSeriesQuery): Promise<CachedBody> {
     const cached = await this.cache.getOrLoad(
       cacheKeys.list(query),
-      async (): Promise<SeriesPageDto> => {
+      async (): Promise<SeriesPageResponse> => {
         const { items, total } = await this.series.list(
           this.dataSource.manager,
           { genre: query.genre, q: query.q },
           (query.page - 1) * query.limit,
           query.limit,
         );
-        return { items: items.map(toSeriesDto), page: query.page, limit: query.limit, total };
+        return { items: items.map(toSeriesResponse), page: query.page, limit: query.limit, total };
       },
     );
     return cached as CachedBody;

@@ -4,7 +4,7 @@ import { Public } from '@lib/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadCache } from '../common/read-cache';
 import { sendCached } from '../common/send-cached';
-import { RankingDto, RankingQuery } from './ranking.dto';
+import { RankingResponse, RankingQuery } from './ranking.dto';
 import { RankingService } from './ranking.service';
 
 @ApiTags('webtoons')
@@ -18,7 +18,7 @@ export class RankingController {
   /** The day's most viewed series (UTC day, default today). Public, like every read. */
   @Public()
   @Get()
-  @ApiOkResponse({ type: RankingDto })
+  @ApiOkResponse({ type: RankingResponse })
   async get(
     @Query() query: RankingQuery,
     @Req() request: FastifyRequest,

@@ -22,7 +22,7 @@ export class RankingQuery {
   limit = 10;
 }
 
-export class RankingEntryDto {
+export class RankingEntryResponse {
   @ApiProperty() rank!: number;
   @ApiProperty({ format: 'uuid' }) webtoonId!: string;
   @ApiProperty() title!: string;
@@ -31,7 +31,7 @@ export class RankingEntryDto {
   @ApiProperty() views!: number;
 }
 
-export class RankingDto {
+export class RankingResponse {
   @ApiProperty() date!: string;
-  @ApiProperty({ type: [RankingEntryDto] }) items!: RankingEntryDto[];
+  @ApiProperty({ type: [RankingEntryResponse] }) items!: RankingEntryResponse[];
 }

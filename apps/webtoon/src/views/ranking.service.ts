@@ -3,7 +3,7 @@ import { DomainError } from '@lib/platform';
 import { DataSource } from 'typeorm';
 import { ReadCache, type CachedBody } from '../common/read-cache';
 import { cacheKeys } from '../series/series.service';
-import type { RankingDto } from './ranking.dto';
+import type { RankingResponse } from './ranking.dto';
 import { utcDay } from './view-counter';
 import { ViewsRepository } from './views.repository';
 
@@ -25,7 +25,7 @@ export class RankingService {
     }
     const cached = await this.cache.getOrLoad(
       cacheKeys.ranking(date, limit),
-      async (): Promise<RankingDto> => {
+      async (): Promise<RankingResponse> => {
         const rows = await this.views.ranking(this.dataSource.manager, date, limit);
         return { date, items: rows.map((row, i) => ({ rank: i + 1, ...row })) };
       },

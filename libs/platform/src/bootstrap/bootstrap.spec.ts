@@ -19,7 +19,7 @@ import { currentRequestId } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
 import { adminServerOf, createPlatformApp } from './bootstrap';
 
-class CreateThingDto {
+class CreateThingRequest {
   @IsString()
   name!: string;
 
@@ -31,7 +31,7 @@ class CreateThingDto {
 @Controller('things')
 class ThingsController {
   @Post()
-  create(@Body() dto: CreateThingDto): { name: string; count: number; requestId?: string } {
+  create(@Body() dto: CreateThingRequest): { name: string; count: number; requestId?: string } {
     return { ...dto, requestId: currentRequestId() };
   }
 

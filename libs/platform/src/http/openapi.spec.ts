@@ -15,7 +15,7 @@ import { Roles } from '../auth/roles.decorator';
 import { ApiErrors, completeOpenApi } from './openapi';
 import { IntRange, Slug, SlugList, Text } from './validation';
 
-class ThingDto {
+class ThingRequest {
   @ApiProperty({ example: 'A title' })
   @Text(20)
   title!: string;
@@ -39,7 +39,7 @@ class ThingsController {
   }
 
   @Post()
-  create(@Body() thing: ThingDto): string {
+  create(@Body() thing: ThingRequest): string {
     return thing.title;
   }
 
@@ -62,7 +62,7 @@ async function documentOf(guarded = true): Promise<OpenAPIObject> {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().addBearerAuth().build(),
-    { extraModels: [ThingDto] },
+    { extraModels: [ThingRequest] },
   );
   await app.close();
   return completeOpenApi(document, { guarded });
@@ -75,7 +75,7 @@ describe('OpenAPI from the same decorators as validation and guards', () => {
   });
 
   it('documents the constraints the validators enforce', () => {
-    expect(document.components?.schemas?.ThingDto).toEqual(
+    expect(document.components?.schemas?.ThingRequest).toEqual(
       expect.objectContaining({
         properties: {
           title: { type: 'string', minLength: 1, maxLength: 20, example: 'A title' },
@@ -89,14 +89,14 @@ describe('OpenAPI from the same decorators as validation and guards', () => {
         },
       }),
     );
-    expect(document.components?.schemas?.ThingDto).toEqual(
+    expect(document.components?.schemas?.ThingRequest).toEqual(
       expect.objectContaining({ additionalProperties: false }),
     );
     const valid = { title: 'Ok', category: 'news', tags: ['a-b'], stars: 5 };
-    expect(validateSync(plainToInstance(ThingDto, valid))).toEqual([]);
+    expect(validateSync(plainToInstance(ThingRequest, valid))).toEqual([]);
     const invalid = { title: '', category: 'News', tags: ['a', 'b', 'c', 'd'], stars: 6 };
     expect(
-      validateSync(plainToInstance(ThingDto, invalid))
+      validateSync(plainToInstance(ThingRequest, invalid))
         .map((error) => error.property)
         .sort(),
     ).toEqual(['category', 'stars', 'tags', 'title']);

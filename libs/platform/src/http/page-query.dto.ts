@@ -8,7 +8,7 @@ export const MAX_PAGE_SIZE = 100;
 export const MAX_PAGE = 1000;
 
 /** `?page=&limit=`, 1-based, bounded so no request can ask for an unbounded scan. */
-export class PageQueryDto {
+export class PageQuery {
   @ApiPropertyOptional({ default: 1 })
   @IsOptional()
   @Type(() => Number)
