@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 export interface ThrottleCount {
   /** Attempts in the current window, this one included. */
@@ -8,14 +8,15 @@ export interface ThrottleCount {
   retryAfterSeconds: number;
 }
 
-/** Fixed-window attempt counters in PostgreSQL, shared by every auth instance. */
+/**
+ * Fixed-window attempt counters in PostgreSQL, shared by every auth instance; each query runs
+ * on the manager it is given (docs/adding-a-service.md).
+ */
 @Injectable()
 export class LoginThrottleRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
   /** Counts one attempt atomically, starting a new window when the last one has ended. */
-  async hit(key: string, windowSeconds: number): Promise<ThrottleCount> {
-    const rows: { attempts: number; retry_after: number }[] = await this.dataSource.query(
+  async hit(db: EntityManager, key: string, windowSeconds: number): Promise<ThrottleCount> {
+    const rows: { attempts: number; retry_after: number }[] = await db.query(
       `INSERT INTO login_throttle AS t (key, attempts, window_started_at) VALUES ($1, 1, now())
        ON CONFLICT (key) DO UPDATE SET
          attempts = CASE WHEN t.window_started_at <= now() - $2::int * interval '1 second'
@@ -33,19 +34,19 @@ export class LoginThrottleRepository {
   }
 
   /** Takes back one attempt: it succeeded, so it should not count as a failure. */
-  async release(key: string): Promise<void> {
-    await this.dataSource.query(
+  async release(db: EntityManager, key: string): Promise<void> {
+    await db.query(
       `UPDATE login_throttle SET attempts = GREATEST(attempts - 1, 0) WHERE key = $1`,
       [key],
     );
   }
 
-  async reset(key: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM login_throttle WHERE key = $1`, [key]);
+  async reset(db: EntityManager, key: string): Promise<void> {
+    await db.query(`DELETE FROM login_throttle WHERE key = $1`, [key]);
   }
 
-  async deleteExpired(windowSeconds: number): Promise<void> {
-    await this.dataSource.query(
+  async deleteExpired(db: EntityManager, windowSeconds: number): Promise<void> {
+    await db.query(
       `DELETE FROM login_throttle WHERE window_started_at <= now() - $1::int * interval '1 second'`,
       [windowSeconds],
     );

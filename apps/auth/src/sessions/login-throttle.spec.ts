@@ -1,3 +1,4 @@
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import { LoginThrottle } from './login-throttle';
 import type { LoginThrottleRepository, ThrottleCount } from './login-throttle.repository';
@@ -6,17 +7,17 @@ import type { LoginThrottleRepository, ThrottleCount } from './login-throttle.re
 class FakeCounters {
   readonly attempts = new Map<string, number>();
 
-  async hit(key: string): Promise<ThrottleCount> {
+  async hit(_db: EntityManager, key: string): Promise<ThrottleCount> {
     const attempts = (this.attempts.get(key) ?? 0) + 1;
     this.attempts.set(key, attempts);
     return { attempts, retryAfterSeconds: 600 };
   }
 
-  async release(key: string): Promise<void> {
+  async release(_db: EntityManager, key: string): Promise<void> {
     this.attempts.set(key, Math.max((this.attempts.get(key) ?? 0) - 1, 0));
   }
 
-  async reset(key: string): Promise<void> {
+  async reset(_db: EntityManager, key: string): Promise<void> {
     this.attempts.delete(key);
   }
 }
@@ -28,6 +29,7 @@ describe('LoginThrottle', () => {
   beforeEach(() => {
     counters = new FakeCounters();
     throttle = new LoginThrottle(
+      { manager: {} as EntityManager } as DataSource,
       counters as unknown as LoginThrottleRepository,
       {
         LOGIN_MAX_FAILURES_PER_ACCOUNT: 3,

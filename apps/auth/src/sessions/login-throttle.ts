@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, DomainError } from '@lib/platform';
+import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
 import { LoginThrottleRepository } from './login-throttle.repository';
 
@@ -15,6 +16,7 @@ export type LoginSucceeded = () => Promise<void>;
 @Injectable()
 export class LoginThrottle {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly counters: LoginThrottleRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -25,9 +27,10 @@ export class LoginThrottle {
     const accountKey = `account:${createHash('sha256').update(email).digest('hex')}`;
     const ipKey = `ip:${ip}`;
     const window = this.config.LOGIN_THROTTLE_WINDOW_SECONDS;
+    const db = this.dataSource.manager;
     const [account, client] = await Promise.all([
-      this.counters.hit(accountKey, window),
-      this.counters.hit(ipKey, window),
+      this.counters.hit(db, accountKey, window),
+      this.counters.hit(db, ipKey, window),
     ]);
     const waits = [
       account.attempts > this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT ? account.retryAfterSeconds : 0,
@@ -43,11 +46,14 @@ export class LoginThrottle {
       );
     }
     return async () => {
-      await Promise.all([this.counters.reset(accountKey), this.counters.release(ipKey)]);
+      await Promise.all([this.counters.reset(db, accountKey), this.counters.release(db, ipKey)]);
     };
   }
 
   deleteExpired(): Promise<void> {
-    return this.counters.deleteExpired(this.config.LOGIN_THROTTLE_WINDOW_SECONDS);
+    return this.counters.deleteExpired(
+      this.dataSource.manager,
+      this.config.LOGIN_THROTTLE_WINDOW_SECONDS,
+    );
   }
 }

@@ -1,17 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, LessThan, type EntityManager } from 'typeorm';
+import { IsNull, LessThan, type EntityManager } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
 
+/** Every query on `refresh_tokens`; each runs on the manager it is given (docs/adding-a-service.md). */
 @Injectable()
 export class RefreshTokensRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
-  async insert(token: RefreshToken, tx: EntityManager = this.dataSource.manager): Promise<void> {
-    await tx.insert(RefreshToken, token);
+  async insert(db: EntityManager, token: RefreshToken): Promise<void> {
+    await db.insert(RefreshToken, token);
   }
 
   /** Locks the row, so two refreshes with one token are decided one after the other. */
@@ -22,23 +17,23 @@ export class RefreshTokensRepository {
     });
   }
 
-  findByHash(tokenHash: Buffer): Promise<RefreshToken | null> {
-    return this.dataSource.manager.findOneBy(RefreshToken, { tokenHash });
+  findByHash(db: EntityManager, tokenHash: Buffer): Promise<RefreshToken | null> {
+    return db.findOneBy(RefreshToken, { tokenHash });
   }
 
-  async markUsed(tx: EntityManager, id: string, replacedBy: string): Promise<void> {
-    await tx.update(RefreshToken, { id }, { usedAt: new Date(), replacedBy });
+  async markUsed(db: EntityManager, id: string, replacedBy: string): Promise<void> {
+    await db.update(RefreshToken, { id }, { usedAt: new Date(), replacedBy });
   }
 
-  findById(tx: EntityManager, id: string): Promise<RefreshToken | null> {
-    return tx.findOneBy(RefreshToken, { id });
+  findById(db: EntityManager, id: string): Promise<RefreshToken | null> {
+    return db.findOneBy(RefreshToken, { id });
   }
 
-  async revokeFamily(familyId: string, tx: EntityManager = this.dataSource.manager): Promise<void> {
-    await tx.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  async revokeFamily(db: EntityManager, familyId: string): Promise<void> {
+    await db.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  async deleteExpired(): Promise<void> {
-    await this.dataSource.manager.delete(RefreshToken, { expiresAt: LessThan(new Date()) });
+  async deleteExpired(db: EntityManager): Promise<void> {
+    await db.delete(RefreshToken, { expiresAt: LessThan(new Date()) });
   }
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '@lib/platform';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import type { PasswordHasher } from '../credentials/password-hasher';
 import type { User } from '../users/user.entity';
@@ -25,11 +25,14 @@ const USER: User = {
 function setup(config: Partial<AppConfig> = {}) {
   const tokens: RefreshToken[] = [];
   const byHash = (hash: Buffer) => tokens.find((t) => t.tokenHash.equals(hash)) ?? null;
-  const refreshTokens = {
+  const dataSource = {
+    manager: {} as EntityManager,
     transaction: (work: (tx: EntityManager) => Promise<unknown>) => work({} as EntityManager),
-    insert: async (token: RefreshToken) => void tokens.push({ ...token }),
+  } as unknown as DataSource;
+  const refreshTokens = {
+    insert: async (_db: EntityManager, token: RefreshToken) => void tokens.push({ ...token }),
     findByHashForUpdate: async (_tx: EntityManager, hash: Buffer) => byHash(hash),
-    findByHash: async (hash: Buffer) => byHash(hash),
+    findByHash: async (_db: EntityManager, hash: Buffer) => byHash(hash),
     findById: async (_tx: EntityManager, id: string) => tokens.find((t) => t.id === id) ?? null,
     markUsed: async (_tx: EntityManager, id: string, replacedBy: string) => {
       Object.assign(
@@ -37,13 +40,13 @@ function setup(config: Partial<AppConfig> = {}) {
         { usedAt: new Date(), replacedBy },
       );
     },
-    revokeFamily: async (familyId: string) => {
+    revokeFamily: async (_db: EntityManager, familyId: string) => {
       for (const t of tokens) if (t.familyId === familyId && !t.revokedAt) t.revokedAt = new Date();
     },
   } as unknown as RefreshTokensRepository;
   const users = {
     findByEmail: async () => USER,
-    findById: async (id: string) => (id === USER.id ? USER : null),
+    findById: async (_db: EntityManager, id: string) => (id === USER.id ? USER : null),
   } as unknown as UsersRepository;
   const issuer = { issue: async () => 'access', ttlSeconds: 900 } as unknown as AccessTokenIssuer;
   const throttle = { begin: async () => async () => undefined } as unknown as LoginThrottle;
@@ -51,7 +54,7 @@ function setup(config: Partial<AppConfig> = {}) {
     verify: async () => true,
     needsRehash: () => false,
   } as unknown as PasswordHasher;
-  const service = new SessionsService(users, refreshTokens, issuer, throttle, hasher, {
+  const service = new SessionsService(dataSource, users, refreshTokens, issuer, throttle, hasher, {
     REFRESH_TOKEN_TTL_SECONDS: 30 * DAY,
     REFRESH_SESSION_MAX_SECONDS: 90 * DAY,
     REFRESH_REUSE_GRACE_SECONDS: 20,

@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { APP_CONFIG, DomainError } from '@lib/platform';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import { PasswordHasher } from '../credentials/password-hasher';
 import type { User } from '../users/user.entity';
@@ -34,6 +34,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private cleanupTimer?: NodeJS.Timeout;
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly accessTokens: AccessTokenIssuer,
@@ -56,7 +57,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
    */
   async login(email: string, password: string, ip: string): Promise<TokenResponse> {
     const succeeded = await this.throttle.begin(email, ip);
-    const user = await this.users.findByEmail(email);
+    const user = await this.users.findByEmail(this.dataSource.manager, email);
     const valid = user
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyDummy(password);
@@ -65,10 +66,14 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     }
     await succeeded();
     if (this.hasher.needsRehash(user.passwordHash)) {
-      await this.users.updatePasswordHash(user.id, await this.hasher.hash(password));
+      await this.users.updatePasswordHash(
+        this.dataSource.manager,
+        user.id,
+        await this.hasher.hash(password),
+      );
     }
     const sessionExpiresAt = new Date(Date.now() + this.config.REFRESH_SESSION_MAX_SECONDS * 1000);
-    return (await this.issue(user, randomUUID(), sessionExpiresAt)).tokens;
+    return (await this.issue(this.dataSource.manager, user, randomUUID(), sessionExpiresAt)).tokens;
   }
 
   /**
@@ -78,7 +83,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
    * `isRetriedRotation`), which gets a new pair of the same session instead.
    */
   async refresh(refreshToken: string): Promise<TokenResponse> {
-    const outcome = await this.refreshTokens.transaction(
+    const outcome = await this.dataSource.transaction(
       async (tx): Promise<TokenResponse | 'invalid' | 'reused'> => {
         const stored = await this.refreshTokens.findByHashForUpdate(tx, hashToken(refreshToken));
         const now = Date.now();
@@ -92,19 +97,19 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
         }
         if (stored.usedAt) {
           if (await this.isRetriedRotation(tx, stored, now)) {
-            const user = await this.users.findById(stored.userId);
+            const user = await this.users.findById(tx, stored.userId);
             if (!user) return 'invalid';
             this.logger.log(`Refresh token presented again within the grace window`);
-            return (await this.issue(user, stored.familyId, stored.sessionExpiresAt, tx)).tokens;
+            return (await this.issue(tx, user, stored.familyId, stored.sessionExpiresAt)).tokens;
           }
           // Committed, not rolled back with the 401: the revocation is the point.
-          await this.refreshTokens.revokeFamily(stored.familyId, tx);
+          await this.refreshTokens.revokeFamily(tx, stored.familyId);
           this.logger.warn(`Refresh token reused; revoked family ${stored.familyId}`);
           return 'reused';
         }
-        const user = await this.users.findById(stored.userId);
+        const user = await this.users.findById(tx, stored.userId);
         if (!user) return 'invalid';
-        const next = await this.issue(user, stored.familyId, stored.sessionExpiresAt, tx);
+        const next = await this.issue(tx, user, stored.familyId, stored.sessionExpiresAt);
         await this.refreshTokens.markUsed(tx, stored.id, next.id);
         return next.tokens;
       },
@@ -142,36 +147,34 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   /** Ends the session the token belongs to. Unknown tokens are ignored: logout is idempotent. */
   async logout(refreshToken: string): Promise<void> {
-    const stored = await this.refreshTokens.findByHash(hashToken(refreshToken));
-    if (stored) await this.refreshTokens.revokeFamily(stored.familyId);
+    const db = this.dataSource.manager;
+    const stored = await this.refreshTokens.findByHash(db, hashToken(refreshToken));
+    if (stored) await this.refreshTokens.revokeFamily(db, stored.familyId);
   }
 
   /** A new access token and a refresh token of the family, never valid past the session's end. */
   private async issue(
+    db: EntityManager,
     user: User,
     familyId: string,
     sessionExpiresAt: Date,
-    tx?: EntityManager,
   ): Promise<{ id: string; tokens: TokenResponse }> {
     const refreshToken = randomBytes(32).toString('base64url');
     const id = randomUUID();
     const now = new Date();
     const slidingEnd = now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000;
-    await this.refreshTokens.insert(
-      {
-        id,
-        userId: user.id,
-        familyId,
-        tokenHash: hashToken(refreshToken),
-        createdAt: now,
-        expiresAt: new Date(Math.min(slidingEnd, sessionExpiresAt.getTime())),
-        sessionExpiresAt,
-        usedAt: null,
-        revokedAt: null,
-        replacedBy: null,
-      },
-      tx,
-    );
+    await this.refreshTokens.insert(db, {
+      id,
+      userId: user.id,
+      familyId,
+      tokenHash: hashToken(refreshToken),
+      createdAt: now,
+      expiresAt: new Date(Math.min(slidingEnd, sessionExpiresAt.getTime())),
+      sessionExpiresAt,
+      usedAt: null,
+      revokedAt: null,
+      replacedBy: null,
+    });
     return {
       id,
       tokens: {
@@ -185,7 +188,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   private async cleanup(): Promise<void> {
     try {
-      await Promise.all([this.refreshTokens.deleteExpired(), this.throttle.deleteExpired()]);
+      await Promise.all([
+        this.refreshTokens.deleteExpired(this.dataSource.manager),
+        this.throttle.deleteExpired(),
+      ]);
     } catch (error) {
       this.logger.warn(`Cleanup failed: ${String(error)}`);
     }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Role } from '@lib/contracts';
 import { DomainError } from '@lib/platform';
 import { OutboxPublisher } from '@lib/platform/postgres';
+import { DataSource } from 'typeorm';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { User } from './user.entity';
 import { SignupAcceptedResponse, UserResponse } from './users.dto';
@@ -21,6 +22,7 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
+    private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     private readonly outbox: OutboxPublisher,
@@ -64,7 +66,7 @@ export class UsersService {
    * deleted, and `auth.user.deleted.v1` tells the other services to anonymise what they hold.
    */
   async deleteMe(id: string): Promise<void> {
-    const deleted = await this.users.transaction(async (tx) => {
+    const deleted = await this.dataSource.transaction(async (tx) => {
       if (!(await this.users.delete(tx, id))) return false;
       await this.outbox.publish(tx, 'auth.user.deleted.v1', {
         userId: id,
@@ -84,13 +86,15 @@ export class UsersService {
         422,
       );
     }
-    const updated = await this.users.updateRoles(targetId, [...new Set(roles)]);
+    const updated = await this.users.updateRoles(this.dataSource.manager, targetId, [
+      ...new Set(roles),
+    ]);
     if (!updated) throw notFound();
     return UserResponse.of(updated);
   }
 
   private async existing(id: string): Promise<User> {
-    const user = await this.users.findById(id);
+    const user = await this.users.findById(this.dataSource.manager, id);
     if (!user) throw notFound();
     return user;
   }
@@ -107,7 +111,7 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     };
-    return this.users.transaction(async (tx) => {
+    return this.dataSource.transaction(async (tx) => {
       if (!(await this.users.insertIfEmailFree(tx, user))) return null;
       await this.outbox.publish(tx, 'auth.user.registered.v1', {
         userId: user.id,
