@@ -3,11 +3,18 @@
 // saturation drifts by tens of percent within minutes; CPU per request at a fixed rate, read
 // from /proc, moves far less, so this is the figure to compare two versions of the gateway by
 // (run it on each). Prints a table; asserts nothing. Linux only.
-//   npm run bench:gateway:cpu [-- --rate 8000 --seconds 3 --slices 8 --forwarded]
+//   npm run bench:gateway:cpu [-- --rate 8000 --seconds 3 --slices 8 --forwarded --profile]
 // --forwarded: every request carries X-Forwarded-For and X-Forwarded-Proto, as it does behind
 // an ingress or load balancer.
+// --profile: the gateway runs under V8's sampling profiler (`--cpu-prof`, which costs CPU of
+// its own: compare its µs only with other profiled runs); prints where its CPU time went, by
+// package and by function, and keeps the .cpuprofile (open it in Chrome DevTools).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { numberArg } from './gateway/args';
+import { summarizeProfile } from './gateway/cpu-profile';
 import { stopAllOnExit } from './gateway/processes';
 import { cpuSeconds, median } from './gateway/stats';
 import {
@@ -22,6 +29,9 @@ import {
 const rate = numberArg('rate', 8000);
 const seconds = numberArg('seconds', 3);
 const slices = numberArg('slices', 8);
+const profileDir = process.argv.includes('--profile')
+  ? mkdtempSync(join(tmpdir(), 'gateway-profile-'))
+  : undefined;
 const headers: Record<string, string> = process.argv.includes('--forwarded')
   ? { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' }
   : {};
@@ -57,7 +67,14 @@ async function main(): Promise<void> {
   try {
     const add = async (name: string, target: Promise<Target>) =>
       measured.push({ name, target: await target, microseconds: [] });
-    await add('this gateway', startGateway(consul.url, false));
+    await add(
+      'this gateway',
+      startGateway(
+        consul.url,
+        false,
+        profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      ),
+    );
     await add('minimal Fastify + undici proxy', startMinimalProxy('fastify', upstream.url));
     await add(
       'minimal Fastify + undici proxy forwarding headers',
@@ -88,6 +105,17 @@ async function main(): Promise<void> {
     const values = [median(microseconds), Math.min(...microseconds), Math.max(...microseconds)];
     console.log(`| ${name} | ${values.map((v) => v.toFixed(1)).join(' | ')} |`);
   }
+  if (profileDir) printProfile(profileDir);
+}
+
+function printProfile(dir: string): void {
+  const { samples, byPart, byFunction } = summarizeProfile(dir);
+  const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+  console.log(`\nThe gateway's CPU profile (${samples} busy samples; ${dir}):\n`);
+  console.log('| part | self time |\n|---|---|');
+  for (const [part, share] of byPart.slice(0, 15)) console.log(`| ${part} | ${pct(share)} |`);
+  console.log('\n| function | self time |\n|---|---|');
+  for (const [name, share] of byFunction.slice(0, 30)) console.log(`| ${name} | ${pct(share)} |`);
 }
 
 main().catch((error: unknown) => {

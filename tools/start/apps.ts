@@ -16,6 +16,16 @@ export interface AppSpec {
  * otherwise keep). docs/performance.md has the measurements.
  */
 export const APP_NODE_FLAGS = ['--max-semi-space-size=2'];
+
+/**
+ * The gateway alone gets 8 MB semi-spaces (compose and k8s set the same through NODE_OPTIONS):
+ * at thousands of requests a second its young generation fills in milliseconds, and with 2 MB
+ * the scavenges cost it about 20 µs of CPU per proxied request, a sixth of the whole
+ * (`npm run bench:gateway:cpu`, docs/performance.md); the other apps serve far fewer requests.
+ */
+export function appNodeFlags(name: string): string[] {
+  return name === 'gateway' ? ['--max-semi-space-size=8'] : APP_NODE_FLAGS;
+}
 export const APP_RUNTIME_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
 type PortOf = (name: string, fallback: number) => number;

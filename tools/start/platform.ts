@@ -4,7 +4,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { APP_NODE_FLAGS, APP_RUNTIME_ENV, type AppSpec } from './apps';
+import { APP_RUNTIME_ENV, appNodeFlags, type AppSpec } from './apps';
 
 export const root = resolve(__dirname, '..', '..');
 
@@ -47,7 +47,7 @@ export function startApp(spec: AppSpec, env: Record<string, string>, logDir: str
   const main = join(root, 'dist', 'apps', spec.name, 'apps', spec.name, 'src', 'main.js');
   // No --enable-source-maps: Node would keep every loaded module's map, about 10 MB per app.
   // `nx serve <app>` has them; here NODE_OPTIONS=--enable-source-maps turns them on.
-  const child = spawn(process.execPath, [...APP_NODE_FLAGS, main], {
+  const child = spawn(process.execPath, [...appNodeFlags(spec.name), main], {
     cwd: root,
     env: {
       ...process.env,

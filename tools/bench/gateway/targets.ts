@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync 
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { waitFor } from '@lib/platform/testing';
-import { APP_NODE_FLAGS, APP_RUNTIME_ENV } from '../../start/apps';
+import { APP_RUNTIME_ENV, appNodeFlags } from '../../start/apps';
 import { freePort, startServer, stopServer, waitForHttp } from './processes';
 
 export const REPO = resolve(__dirname, '../../..');
@@ -135,13 +135,18 @@ export async function startMinimalProxy(
 }
 
 /** This repo's gateway, built, as it runs in production (its Node.js flags; access log on or off). */
-export async function startGateway(consulUrl: string, accessLog: boolean): Promise<Target> {
+/** `nodeFlags`: more flags for node, e.g. `--cpu-prof` to profile the gateway under load. */
+export async function startGateway(
+  consulUrl: string,
+  accessLog: boolean,
+  nodeFlags: string[] = [],
+): Promise<Target> {
   buildGateway();
   const port = await freePort();
   const adminPort = await freePort();
   const child: ChildProcess = startServer(
     process.execPath,
-    [...APP_NODE_FLAGS, join(GATEWAY_BUILD, 'main.js')],
+    [...appNodeFlags('gateway'), ...nodeFlags, join(GATEWAY_BUILD, 'main.js')],
     {
       env: {
         ...process.env,
