@@ -99,11 +99,16 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
       .set('authorization', await bearer(userId))
       .set('idempotency-key', `saga-${key}`);
 
+  /** The purchase, read with `Prefer: wait` as long as `waitSeconds` allows. */
+  const read = async (userId: string, purchaseId: string, waitSeconds: number) =>
+    http()
+      .get(`/api/webtoons/purchases/${purchaseId}`)
+      .set('authorization', await bearer(userId))
+      .set('prefer', `wait=${waitSeconds}`);
+
   const settled = (userId: string, purchaseId: string) =>
     waitFor(async () => {
-      const res = await http()
-        .get(`/api/webtoons/purchases/${purchaseId}`)
-        .set('authorization', await bearer(userId));
+      const res = await read(userId, purchaseId, 3);
       return res.body.status === 'pending'
         ? undefined
         : (res.body as { status: string; declineReason?: string });
@@ -152,8 +157,9 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
     const accepted = await buy(userId, seriesId, 1);
     expect(accepted.status).toBe(202);
     expect(accepted.body.status).toBe('pending');
-    const outcome = await settled(userId, accepted.body.purchaseId);
-    expect(outcome.status).toBe('completed');
+    // One read that waits is enough: it is answered when the purchase settles.
+    const outcome = await read(userId, accepted.body.purchaseId, 3);
+    expect(outcome.body.status).toBe('completed');
 
     const after = await http()
       .get(`/api/webtoons/${seriesId}/episodes/1`)
@@ -259,13 +265,13 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
     await payment.stop();
     const accepted = await Promise.all([1, 2, 3, 4, 5].map((no) => buy(userId, seriesId, no)));
     for (const res of accepted) expect(res.status).toBe(202);
-    await new Promise((wait) => setTimeout(wait, 1500));
-    for (const res of accepted) {
-      const now = await http()
-        .get(`/api/webtoons/purchases/${res.body.purchaseId}`)
-        .set('authorization', await bearer(userId));
-      expect(now.body.status).toBe('pending');
-    }
+    // Nothing settles them: each read that asked to wait a second is answered pending after it.
+    const asked = performance.now();
+    const meanwhile = await Promise.all(
+      accepted.map((res) => read(userId, res.body.purchaseId, 1)),
+    );
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(950);
+    expect(meanwhile.map((res) => res.body.status)).toEqual(Array(5).fill('pending'));
     await payment.start();
     const outcomes = await Promise.all(accepted.map((res) => settled(userId, res.body.purchaseId)));
     expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('completed'));

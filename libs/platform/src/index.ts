@@ -16,6 +16,7 @@ export * from './http/id-param';
 export * from './http/idempotency-key';
 export * from './http/openapi';
 export * from './http/page-query.dto';
+export * from './http/prefer-wait';
 export * from './http/validation';
 export * from './logging/logger';
 export * from './metrics/metrics.service';

@@ -221,7 +221,7 @@ function saga({ figures: f }: { figures: SagaFigures }): Section {
     },
     { what: 'p90', value: f.p90, shown: ms(f.p90) },
     {
-      what: `purchase → the client's poll sees it (every ${f.pollMs} ms), p50 / p99`,
+      what: `purchase → the client sees it (${f.pollMs > 0 ? `polling every ${f.pollMs} ms` : 'Prefer: wait=3'}), p50 / p99`,
       value: f.seenP99,
       shown: `${ms(f.seenP50)} / ${ms(f.seenP99)}`,
     },
@@ -232,7 +232,7 @@ function saga({ figures: f }: { figures: SagaFigures }): Section {
     },
   ];
   const body = [
-    `${f.purchases} purchases through the real webtoon and payment services and Kafka, ${f.concurrency} at a time by one reader; settled is webtoon's \`settled_at\` (the start of the transaction that completes the purchase), and each client polls its purchase every ${f.pollMs} ms. Outcomes: ${Object.entries(
+    `${f.purchases} purchases through the real webtoon and payment services and Kafka, ${f.concurrency} clients at a time, each a reader of its own; settled is webtoon's \`settled_at\` (the start of the transaction that completes the purchase), and each client ${f.pollMs > 0 ? `polls its purchase every ${f.pollMs} ms` : 'reads its purchase with `Prefer: wait=3`, answered when it settles'}. Outcomes: ${Object.entries(
       f.outcomes,
     )
       .map(([k, v]) => `${v} ${k}`)

@@ -7,6 +7,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Revalidate instead of using the browser's copy: after a write, public reads may be cached. */
   fresh?: boolean;
+  /** `Prefer: wait=N`: the API may hold the answer up to N seconds until the state changes. */
+  waitSeconds?: number;
 }
 
 /** How the API layer reaches the session without importing it (the session uses this layer). */
@@ -49,6 +51,7 @@ async function send(method: string, path: string, options: RequestOptions): Prom
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  if (options.waitSeconds) headers.prefer = `wait=${options.waitSeconds}`;
   try {
     return await fetch(path, {
       method,

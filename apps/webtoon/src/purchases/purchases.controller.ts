@@ -3,16 +3,24 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/s
 import {
   ApiErrors,
   ApiIdempotencyKey,
+  ApiPreferWait,
   ApiUuidParams,
   CurrentUser,
   IdempotencyKey,
   type AuthUser,
   idParam,
+  PreferWait,
 } from '@lib/platform';
 import type { FastifyReply } from 'fastify';
 import { parseEpisodeNo } from '../common/episode-no-param';
 import { PurchaseResponse } from './purchases.dto';
 import { PurchasesService } from './purchases.service';
+
+/**
+ * The longest `Prefer: wait` honoured: under the gateway's 5 s timeout for webtoon, with room
+ * for the reads around the wait.
+ */
+const MAX_WAIT_SECONDS = 3;
 
 @ApiTags('webtoons')
 @Controller('api/webtoons')
@@ -45,13 +53,21 @@ export class PurchasesController {
     return purchase;
   }
 
+  /** With `Prefer: wait=N`, a pending purchase is answered when it settles (docs/api.md). */
   @Get('purchases/:purchaseId')
   @ApiOkResponse({ type: PurchaseResponse })
   @ApiUuidParams(['purchaseId'])
+  @ApiPreferWait(MAX_WAIT_SECONDS, 'the purchase is no longer pending')
   get(
     @CurrentUser() user: AuthUser,
     @Param('purchaseId', idParam('uuid')) purchaseId: string,
+    @PreferWait(MAX_WAIT_SECONDS) waitSeconds: number,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PurchaseResponse> {
-    return this.purchases.get(user, purchaseId);
+    if (waitSeconds === 0) return this.purchases.get(user, purchaseId);
+    // A client that hangs up stops the wait; `close` after a finished answer changes nothing.
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort());
+    return this.purchases.get(user, purchaseId, waitSeconds, gone.signal);
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { EpisodesModule } from '../episodes/episodes.module';
 import { PurchaseExpirySweeper } from './purchase-expiry.sweeper';
 import { PurchaseMetrics } from './purchase.metrics';
+import { PurchaseSettlements } from './purchase-settlements';
 import { PurchasesController } from './purchases.controller';
 import { PurchasesRepository } from './purchases.repository';
 import { PurchasesService } from './purchases.service';
@@ -15,6 +16,7 @@ import { PurchasesService } from './purchases.service';
     PurchasesRepository,
     PurchasesService,
     PurchaseExpirySweeper,
+    PurchaseSettlements,
     {
       provide: PurchaseMetrics,
       inject: [MetricsService, DataSource, PurchasesRepository],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { PURCHASE_SETTLED_CHANNEL } from './purchase-settlements';
 import type { PurchaseStatus } from './purchases.dto';
 
 /** Why a purchase expired: payment did not answer before its deadline. */
@@ -87,12 +88,17 @@ export class PurchasesRepository {
     declineReason: string | null,
   ): Promise<PurchaseRow | undefined> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
-    const [rows]: [PurchaseRow[], number] = await db.query(
-      `UPDATE purchases SET status = $2, decline_reason = $3, settled_at = now()
-       WHERE id = $1 AND status = 'pending' RETURNING ${COLUMNS}`,
-      [id, status, declineReason],
+    // One round trip: the NOTIFY rides on the UPDATE (sent when the transaction commits).
+    const rows: (PurchaseRow & { notified: unknown })[] = await db.query(
+      `WITH settled AS (
+         UPDATE purchases SET status = $2, decline_reason = $3, settled_at = now()
+         WHERE id = $1 AND status = 'pending' RETURNING ${COLUMNS})
+       SELECT settled.*, pg_notify($4, settled.id::text) AS notified FROM settled`,
+      [id, status, declineReason, PURCHASE_SETTLED_CHANNEL],
     );
-    return rows[0];
+    if (rows.length === 0) return undefined;
+    const { notified: _notified, ...purchase } = rows[0];
+    return purchase;
   }
 
   /**
@@ -109,7 +115,17 @@ export class PurchasesRepository {
        FROM due WHERE id = due_id AND status = 'pending' RETURNING ${COLUMNS}`,
       [limit, EXPIRY_REASON],
     );
+    await this.notifySettled(db, rows);
     return rows;
+  }
+
+  /** Wakes the requests waiting for these purchases (PurchaseSettlements) once `db` commits. */
+  private async notifySettled(db: EntityManager, rows: PurchaseRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db.query(`SELECT pg_notify($1, id::text) FROM unnest($2::uuid[]) AS id`, [
+      PURCHASE_SETTLED_CHANNEL,
+      rows.map((row) => row.id),
+    ]);
   }
 
   async countPending(db: EntityManager): Promise<number> {

@@ -6,6 +6,7 @@ import { cachedBody } from '../common/read-cache';
 import type { AppConfig } from '../config';
 import type { EpisodeForReading, EpisodesService } from '../episodes/episodes.service';
 import type { EntitlementsRepository } from './entitlements.repository';
+import type { PurchaseSettlements } from './purchase-settlements';
 import type { PurchaseRow, PurchasesRepository } from './purchases.repository';
 import { PurchasesService, toPurchaseResponse } from './purchases.service';
 
@@ -48,6 +49,10 @@ interface Options {
   insert?: 'row' | 'nothing' | Error;
   /** Rows findByKey answers, in order (the last one repeats). */
   byKey?: (PurchaseRow | undefined)[];
+  /** Statuses find answers for p1, in order (the last one repeats); default pending. */
+  found?: PurchaseRow['status'][];
+  /** What PurchaseSettlements.waitFor gives: a wait this test settles, or none. */
+  settlements?: 'wait' | 'none';
 }
 
 function setup(options: Options = {}) {
@@ -55,9 +60,20 @@ function setup(options: Options = {}) {
   const inserted: { purchase: Partial<PurchaseRow>; deadlineSeconds: number; db: EntityManager }[] =
     [];
   const byKey = [...(options.byKey ?? [undefined])];
+  const found = [...(options.found ?? ['pending'])];
+  let settle: () => void = () => undefined;
+  const wait = {
+    settled: new Promise<void>((resolve) => (settle = resolve)),
+    close: jest.fn(),
+  };
+  const settlements = {
+    waitFor: jest.fn(async () => (options.settlements === 'none' ? undefined : wait)),
+  };
   const purchases = {
     findByKey: jest.fn(async () => (byKey.length > 1 ? byKey.shift() : byKey[0])),
-    find: jest.fn(async (_db: EntityManager, id: string) => (id === 'p1' ? row() : undefined)),
+    find: jest.fn(async (_db: EntityManager, id: string) =>
+      id === 'p1' ? row({ status: found.length > 1 ? found.shift() : found[0] }) : undefined,
+    ),
     insertPending: jest.fn(
       async (db: EntityManager, purchase: Partial<PurchaseRow>, deadlineSeconds: number) => {
         inserted.push({ purchase, deadlineSeconds, db });
@@ -91,8 +107,19 @@ function setup(options: Options = {}) {
     entitlements as unknown as EntitlementsRepository,
     episodes as unknown as EpisodesService,
     outbox,
+    settlements as unknown as PurchaseSettlements,
   );
-  return { service, purchases, entitlements, episodes, published, inserted };
+  return {
+    service,
+    purchases,
+    entitlements,
+    episodes,
+    published,
+    inserted,
+    settlements,
+    wait,
+    settle: () => settle(),
+  };
 }
 
 async function domainError(promise: Promise<unknown>): Promise<DomainError> {
@@ -242,6 +269,77 @@ describe('PurchasesService.get', () => {
     }
   });
 });
+
+describe('PurchasesService.get with Prefer: wait', () => {
+  it('does not wait for a purchase that is settled already, or when no wait was asked', async () => {
+    const { service, settlements } = setup({ found: ['completed'] });
+    await expect(service.get(reader, 'p1', 3)).resolves.toMatchObject({ status: 'completed' });
+    const pending = setup();
+    await expect(pending.service.get(reader, 'p1')).resolves.toMatchObject({ status: 'pending' });
+    expect(settlements.waitFor).not.toHaveBeenCalled();
+    expect(pending.settlements.waitFor).not.toHaveBeenCalled();
+  });
+
+  it('answers a pending purchase once it settles, and stops waiting', async () => {
+    const { service, purchases, wait, settle } = setup({
+      found: ['pending', 'pending', 'completed'],
+    });
+    const answer = service.get(reader, 'p1', 3);
+    await waitUntil(() => purchases.find.mock.calls.length === 2);
+    expect(wait.close).not.toHaveBeenCalled();
+    settle();
+    await expect(answer).resolves.toMatchObject({ status: 'completed' });
+    expect(wait.close).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads again after starting to listen: a settlement in between is not missed', async () => {
+    const { service, wait } = setup({ found: ['pending', 'declined'] });
+    await expect(service.get(reader, 'p1', 3)).resolves.toMatchObject({ status: 'declined' });
+    expect(wait.close).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers the pending purchase when the client hangs up or the time is up', async () => {
+    const hangUp = setup();
+    const gone = new AbortController();
+    const answer = hangUp.service.get(reader, 'p1', 3, gone.signal);
+    await waitUntil(() => hangUp.purchases.find.mock.calls.length === 2);
+    gone.abort();
+    await expect(answer).resolves.toMatchObject({ status: 'pending' });
+    expect(hangUp.wait.close).toHaveBeenCalledTimes(1);
+
+    jest.useFakeTimers();
+    try {
+      const timeUp = setup();
+      const late = timeUp.service.get(reader, 'p1', 2);
+      await jest.advanceTimersByTimeAsync(1_999);
+      expect(timeUp.wait.close).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(1);
+      await expect(late).resolves.toMatchObject({ status: 'pending' });
+      expect(timeUp.wait.close).toHaveBeenCalledTimes(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('answers at once when this instance cannot wait (too many waiting, no LISTEN)', async () => {
+    const { service, purchases } = setup({ settlements: 'none' });
+    await expect(service.get(reader, 'p1', 3)).resolves.toMatchObject({ status: 'pending' });
+    expect(purchases.find).toHaveBeenCalledTimes(1);
+  });
+
+  it('hides another user’s purchase as a 404 before any wait', async () => {
+    const { service, settlements } = setup();
+    const error = await domainError(service.get({ id: 'u2', roles: ['reader'] }, 'p1', 3));
+    expect(error.status).toBe(404);
+    expect(settlements.waitFor).not.toHaveBeenCalled();
+  });
+});
+
+/** Lets the service's awaits run until `condition` holds (bounded, no timers). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 100 && !condition(); turn++) await Promise.resolve();
+  expect(condition()).toBe(true);
+}
 
 describe('toPurchaseResponse', () => {
   it('names the reason of a decline as declineReason and of an expiry as expiredReason', () => {

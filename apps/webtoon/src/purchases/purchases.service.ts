@@ -7,6 +7,7 @@ import type { AppConfig } from '../config';
 import { EpisodesService } from '../episodes/episodes.service';
 import { EntitlementsRepository } from './entitlements.repository';
 import type { PurchaseResponse } from './purchases.dto';
+import { PurchaseSettlements } from './purchase-settlements';
 import { PurchasesRepository, type PurchaseRow } from './purchases.repository';
 
 export function toPurchaseResponse(row: PurchaseRow): PurchaseResponse {
@@ -22,6 +23,21 @@ export function toPurchaseResponse(row: PurchaseRow): PurchaseResponse {
     deadlineAt: row.deadlineAt.toISOString(),
     ...(row.settledAt ? { settledAt: row.settledAt.toISOString() } : {}),
   };
+}
+
+/** Resolves when `settled` does, after `ms`, or when `gone` aborts. */
+function settledOrTimeUp(settled: Promise<void>, ms: number, gone?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      gone?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    gone?.addEventListener('abort', done, { once: true });
+    if (gone?.aborted) done();
+    void settled.then(done);
+  });
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -41,6 +57,7 @@ export class PurchasesService {
     private readonly entitlements: EntitlementsRepository,
     private readonly episodes: EpisodesService,
     private readonly outbox: OutboxPublisher,
+    private readonly settlements: PurchaseSettlements,
   ) {}
 
   async request(
@@ -106,13 +123,39 @@ export class PurchasesService {
     return this.replay(concurrent, seriesId, no);
   }
 
-  async get(user: AuthUser, purchaseId: string): Promise<PurchaseResponse> {
+  /**
+   * The purchase as it is now; with `waitSeconds`, a pending one is answered when it settles
+   * or when the time is up (or the client has gone: `gone` aborts), whichever comes first.
+   * No connection is held while waiting.
+   */
+  async get(
+    user: AuthUser,
+    purchaseId: string,
+    waitSeconds = 0,
+    gone?: AbortSignal,
+  ): Promise<PurchaseResponse> {
+    const purchase = await this.find(user, purchaseId);
+    if (purchase.status !== 'pending' || waitSeconds <= 0) return toPurchaseResponse(purchase);
+    const wait = await this.settlements.waitFor(purchaseId);
+    if (!wait) return toPurchaseResponse(purchase);
+    try {
+      // It may have settled between the first read and the LISTEN: read again before waiting.
+      const again = await this.find(user, purchaseId);
+      if (again.status !== 'pending') return toPurchaseResponse(again);
+      await settledOrTimeUp(wait.settled, waitSeconds * 1000, gone);
+    } finally {
+      wait.close();
+    }
+    return toPurchaseResponse(await this.find(user, purchaseId));
+  }
+
+  private async find(user: AuthUser, purchaseId: string): Promise<PurchaseRow> {
     const purchase = await this.purchases.find(this.dataSource.manager, purchaseId);
     // Someone else's purchase is as invisible as one that does not exist.
     if (!purchase || purchase.userId !== user.id) {
       throw new DomainError('WEBTOON.PURCHASE_NOT_FOUND', 'No such purchase', 404);
     }
-    return toPurchaseResponse(purchase);
+    return purchase;
   }
 
   /** A retried request gets the purchase its key made, if it asked for the same episode. */

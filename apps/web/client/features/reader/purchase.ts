@@ -19,6 +19,8 @@ export function startPurchase(
 /**
  * Follows a purchase until it leaves `pending` (payment debits the wallet through Kafka,
  * usually well under a second) or until `deadlineMs` passes; reports every state it sees.
+ * Each read waits for the change (`Prefer: wait`); the pause between reads only matters if
+ * the API answered pending at once.
  */
 export async function followPurchase(
   purchaseId: string,
@@ -31,9 +33,8 @@ export async function followPurchase(
     const purchase = await call<Purchase>(
       'GET',
       `/api/webtoons/purchases/${encodeURIComponent(purchaseId)}`,
-      {
-        signal: options.signal,
-      },
+      // Answered as soon as it settles (or pending after 3 s), so no poll is wasted.
+      { signal: options.signal, waitSeconds: 3 },
     );
     onState(purchase);
     if (purchase.status !== 'pending') return purchase;
