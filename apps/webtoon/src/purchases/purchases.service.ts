@@ -134,17 +134,15 @@ export class PurchasesService {
     waitSeconds = 0,
     gone?: AbortSignal,
   ): Promise<PurchaseResponse> {
-    const purchase = await this.find(user, purchaseId);
-    if (purchase.status !== 'pending' || waitSeconds <= 0) return toPurchaseResponse(purchase);
+    if (waitSeconds <= 0) return toPurchaseResponse(await this.find(user, purchaseId));
+    // Listening before the read: a settlement committed after it cannot be missed.
     const wait = await this.settlements.waitFor(purchaseId);
-    if (!wait) return toPurchaseResponse(purchase);
     try {
-      // It may have settled between the first read and the LISTEN: read again before waiting.
-      const again = await this.find(user, purchaseId);
-      if (again.status !== 'pending') return toPurchaseResponse(again);
+      const purchase = await this.find(user, purchaseId);
+      if (!wait || purchase.status !== 'pending') return toPurchaseResponse(purchase);
       await settledOrTimeUp(wait.settled, waitSeconds * 1000, gone);
     } finally {
-      wait.close();
+      wait?.close();
     }
     return toPurchaseResponse(await this.find(user, purchaseId));
   }

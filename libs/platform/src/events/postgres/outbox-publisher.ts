@@ -27,12 +27,15 @@ export class OutboxPublisher {
       );
     }
     const envelope = buildEnvelope(this.options.source, type, data, options);
+    // The NOTIFY rides on the INSERT (one round trip). It is delivered to the relays only on
+    // commit, so it wakes them exactly when the row is visible.
     await tx.query(
-      `INSERT INTO outbox_events (id, type, topic, key, envelope) VALUES ($1, $2, $3, $4, $5)`,
-      [envelope.id, type, topicOf(type), keyOf(type, data), envelope],
+      `WITH inserted AS (
+         INSERT INTO outbox_events (id, type, topic, key, envelope) VALUES ($1, $2, $3, $4, $5)
+         RETURNING seq)
+       SELECT pg_notify($6, '') FROM inserted`,
+      [envelope.id, type, topicOf(type), keyOf(type, data), envelope, OUTBOX_CHANNEL],
     );
-    // Delivered to the relays only on commit, so it wakes them exactly when the row is visible.
-    await tx.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
     return envelope;
   }
 }
