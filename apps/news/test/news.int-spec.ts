@@ -340,4 +340,39 @@ describe('news service (MongoDB + Kafka)', () => {
       expect(listed.body.items.filter((a: { id: string }) => a.id === id)).toHaveLength(1);
     });
   });
+
+  describe('deleted editors', () => {
+    it('refuses a deleted editor’s still-valid token for writes (401) but still serves reads', async () => {
+      const editorId = `leaving-${run}`;
+      const token = await jwks.issuer.sign(editorId, { roles: ['editor'] });
+      const leaving = { authorization: `Bearer ${token}` };
+      const created = await http().post('/api/news').set(leaving).send(draft());
+      expect(created.status).toBe(201);
+
+      await probe.send(
+        testEnvelope(
+          'auth.user.deleted.v1',
+          { userId: editorId, deletedAt: new Date().toISOString() },
+          { source: 'auth' },
+        ),
+      );
+
+      const refused = await waitFor(async () => {
+        const response = await http().post('/api/news').set(leaving).send(draft());
+        return response.status === 401 ? response : undefined;
+      }, 30_000);
+      expect(refused.body.code).toBe('AUTH.ACCOUNT_DELETED');
+      const edit = await http()
+        .patch(`/api/news/${created.body.id}`)
+        .set(leaving)
+        .send({ title: 'Late edit' });
+      expect(edit.status).toBe(401);
+      expect(edit.body.code).toBe('AUTH.ACCOUNT_DELETED');
+      const read = await http().get(`/api/news/${created.body.id}`).set(leaving);
+      expect(read.status).toBe(200);
+      // Another editor is not affected.
+      const other = await http().post('/api/news').set(as('editor')).send(draft());
+      expect(other.status).toBe(201);
+    });
+  });
 });
