@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { adminServerOf, createPlatformApp } from '@lib/platform';
-import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
+import { waitFor, withDatabase, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -571,13 +571,14 @@ describe('payment tests beside a running platform (npm start on the same dev sta
       SIGNUP_BONUS_COINS: '7',
     };
     // The platform's payment: the dev stack's own `payment` database, topics without a prefix.
-    const platformDbUrl = new URL(process.env.PAYMENT_DATABASE_URL!);
-    platformDbUrl.pathname = '/payment';
     platform = await createPlatformApp({
       name: 'payment',
       module: AppModule,
       configSchema,
-      env: { ...base, PAYMENT_DATABASE_URL: platformDbUrl.toString() },
+      env: {
+        ...base,
+        PAYMENT_DATABASE_URL: withDatabase(process.env.PAYMENT_DATABASE_URL!, 'payment'),
+      },
     });
     app = await createPlatformApp({
       name: 'payment',
