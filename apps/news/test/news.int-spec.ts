@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventEnvelope } from '@lib/contracts';
-import { adminServerOf, createPlatformApp } from '@lib/platform';
 import { MONGO_DB } from '@lib/platform/mongo';
-import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
+import {
+  waitFor,
+  testEnvelope,
+  startServiceTestApp,
+  type JwksServer,
+  type KafkaProbe,
+  type ServiceTestApp,
+} from '@lib/platform/testing';
 import type { Db } from 'mongodb';
-import request from 'supertest';
 import { episodeArticleId } from '../src/articles/articles.service';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
@@ -21,6 +26,7 @@ const PREFIX = 'it-news.';
 describe('news service (MongoDB + Kafka)', () => {
   const run = randomUUID().slice(0, 8);
   const category = `it-${run}`;
+  let service: ServiceTestApp;
   let jwks: JwksServer;
   let probe: KafkaProbe;
   let app: NestFastifyApplication;
@@ -31,8 +37,8 @@ describe('news service (MongoDB + Kafka)', () => {
     admin: '',
   };
 
-  const http = () => request(app.getHttpServer());
-  const admin = () => request(adminServerOf(app));
+  const http = () => service.http();
+  const admin = () => service.admin();
   const as = (role: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[role]}` });
   const draft = (overrides: Record<string, unknown> = {}) => ({
     title: `Article ${randomUUID().slice(0, 6)}`,
@@ -43,32 +49,22 @@ describe('news service (MongoDB + Kafka)', () => {
   const published = () => probe.received as EventEnvelope<'news.article.published.v1'>[];
 
   beforeAll(async () => {
-    jwks = await JwksServer.start();
-    app = await createPlatformApp({
+    service = await startServiceTestApp({
       name: 'news',
       module: AppModule,
       configSchema,
-      env: {
-        ...process.env,
-        ...jwks.env,
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        CONSUL_REGISTER: 'false',
-        KAFKA_TOPIC_PREFIX: PREFIX,
-      },
+      topicPrefix: PREFIX,
+      listen: ['news.articles'],
     });
+    ({ app, jwks, probe } = service);
     db = app.get<Db>(MONGO_DB);
-    probe = new KafkaProbe(process.env.KAFKA_BROKERS!.split(','), PREFIX);
-    await probe.listen('news.articles');
     tokens.reader = await jwks.issuer.sign(`reader-${run}`, { roles: ['reader'] });
     tokens.editor = await jwks.issuer.sign(`editor-${run}`, { roles: ['editor'] });
     tokens.admin = await jwks.issuer.sign(`admin-${run}`, { roles: ['reader', 'admin'] });
   }, 60_000);
 
   afterAll(async () => {
-    await probe?.stop();
-    await app?.close();
-    await jwks?.stop();
+    await service?.close();
   }, 30_000);
 
   it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {

@@ -7,3 +7,4 @@ export { TestTokenIssuer } from './test-token-issuer';
 export * from './api-test-app';
 export * from './wait';
 export * from './database-url';
+export * from './service-test-app';
