@@ -8,3 +8,4 @@ export * from './api-test-app';
 export * from './wait';
 export * from './database-url';
 export * from './service-test-app';
+export * from './domain-error-of';
