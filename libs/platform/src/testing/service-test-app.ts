@@ -79,3 +79,19 @@ export async function startServiceTestApp<C extends BaseConfig>(
     },
   };
 }
+
+/**
+ * What Consul and Prometheus ask of a service, without a token: ready, with each of `checks`
+ * as given, and metrics that include the event bus's outbox gauge.
+ */
+export async function expectHealthAndMetrics(
+  service: ServiceTestApp,
+  checks: Record<string, string>,
+): Promise<void> {
+  const ready = await service.admin().get('/health/ready');
+  expect(ready.status).toBe(200);
+  expect(ready.body).toMatchObject({ status: 'ok', checks });
+  const metrics = await service.admin().get('/metrics');
+  expect(metrics.status).toBe(200);
+  expect(metrics.text).toContain('outbox_pending');
+}
