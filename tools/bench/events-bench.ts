@@ -15,6 +15,7 @@ import type { EventEnvelope } from '@lib/contracts';
 import { APP_NAME, HealthRegistry, MetricsService } from '@lib/platform';
 import { EventsModule, OnEvent } from '@lib/platform/events';
 import { EVENTS_MIGRATIONS, OutboxPublisher } from '@lib/platform/postgres';
+import { withDatabase } from '@lib/platform/testing';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -106,11 +107,9 @@ export async function runEventsBench(): Promise<EventsFigures> {
   const admin = new Client({ connectionString: env.POSTGRES_ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(env.POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
   const dataSource = await new DataSource({
     type: 'postgres',
-    url: url.toString(),
+    url: withDatabase(env.POSTGRES_ADMIN_URL, name),
     migrations: EVENTS_MIGRATIONS,
     extra: { max: writers + 4 },
   }).initialize();

@@ -1,2 +1,3 @@
 export * from './apps';
 export * from './platform';
+export * from './client';

@@ -1,5 +1,5 @@
 // Building, starting, waiting for and stopping the apps as real processes: used by
-// `npm start` and by the end-to-end tests (apps/platform-e2e).
+// `npm start` and by the end-to-end tests (apps/platform-e2e, apps/web-e2e, tools' own).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -122,4 +122,31 @@ export async function stopApps(apps: RunningApp[]): Promise<Record<string, numbe
     ),
   );
   return Object.fromEntries(codes);
+}
+
+/**
+ * A copy of the platform for a test: builds the apps of `specs`, starts each as a process with
+ * `env`, and waits until every one is ready (its probe passes and Consul lists it). When one
+ * is not, the ones started are stopped before the error is thrown.
+ */
+export async function startPlatformCopy(options: {
+  specs: AppSpec[];
+  logDir: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<RunningApp[]> {
+  const consulUrl = process.env.CONSUL_URL;
+  if (!consulUrl) throw new Error('CONSUL_URL is not set: the dev stack is not up');
+  buildApps(
+    options.specs.map((spec) => spec.name),
+    true,
+  );
+  const apps = options.specs.map((spec) => startApp(spec, options.env ?? {}, options.logDir));
+  try {
+    await waitUntilReady(apps, consulUrl, options.timeoutMs ?? 120_000, options.logDir);
+  } catch (error) {
+    await stopApps(apps);
+    throw error;
+  }
+  return apps;
 }

@@ -1,5 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
+import { withDatabase } from '@lib/platform/testing';
 
 /**
  * Each integration run gets databases of its own, so it can run beside `npm start` on the same
@@ -29,14 +30,6 @@ function disposable(name: string, ownPid: number | undefined): boolean {
   const pid = Number(RUN_DATABASE.exec(name)?.[2] ?? NaN);
   if (Number.isNaN(pid)) return false;
   return pid === ownPid || (pid !== process.pid && !alive(pid));
-}
-
-/** The service's URL with its database replaced by `database` (same user, same credentials). */
-export function withDatabase(url: string, database: string, authSource?: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  if (authSource) parsed.searchParams.set('authSource', authSource);
-  return parsed.toString();
 }
 
 async function dropPostgres(admin: Client, ownPid: number | undefined): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPlatformApp } from '@lib/platform';
-import { waitFor } from '@lib/platform/testing';
+import { waitFor, withDatabase } from '@lib/platform/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -27,11 +27,7 @@ describe('auth logs on database errors (PostgreSQL)', () => {
   let app: NestFastifyApplication;
   let admin: DataSource;
 
-  const adminUrl = (name: string) => {
-    const url = new URL(process.env.POSTGRES_ADMIN_URL!);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
+  const adminUrl = (name: string) => withDatabase(process.env.POSTGRES_ADMIN_URL!, name);
   const http = () => request(app.getHttpServer());
   const output = (from = 0) => writes.slice(from).join('');
   const failureLine = (from = 0) =>
@@ -47,8 +43,7 @@ describe('auth logs on database errors (PostgreSQL)', () => {
     const owner = new URL(process.env.AUTH_DATABASE_URL!).username;
     await server.query(`CREATE DATABASE ${database} OWNER ${owner}`);
     await server.destroy();
-    const authUrl = new URL(process.env.AUTH_DATABASE_URL!);
-    authUrl.pathname = `/${database}`;
+    const authUrl = withDatabase(process.env.AUTH_DATABASE_URL!, database);
 
     keysDir = await mkdtemp(join(tmpdir(), 'auth-log-keys-'));
     app = await createPlatformApp({
@@ -60,7 +55,7 @@ describe('auth logs on database errors (PostgreSQL)', () => {
         PORT: '0',
         LOG_LEVEL: 'info',
         CONSUL_REGISTER: 'false',
-        AUTH_DATABASE_URL: authUrl.toString(),
+        AUTH_DATABASE_URL: authUrl,
         AUTH_KEYS_DIR: keysDir,
         ADMIN_EMAIL: `admin-${run}@example.com`,
         ADMIN_PASSWORD: 'admin passphrase for tests',

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventEnvelope, Role } from '@lib/contracts';
-import { adminServerOf, createPlatformApp } from '@lib/platform';
 import { MONGO_DB } from '@lib/platform/mongo';
-import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
+import {
+  waitFor,
+  testEnvelope,
+  startServiceTestApp,
+  expectHealthAndMetrics,
+  type JwksServer,
+  type KafkaProbe,
+  type ServiceTestApp,
+} from '@lib/platform/testing';
 import type { Db } from 'mongodb';
-import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
 
@@ -24,13 +30,13 @@ interface TestUser {
  */
 describe('blog service (MongoDB + Kafka)', () => {
   const run = randomUUID().slice(0, 8);
+  let service: ServiceTestApp;
   let jwks: JwksServer;
   let probe: KafkaProbe;
   let app: NestFastifyApplication;
   let db: Db;
 
-  const http = () => request(app.getHttpServer());
-  const admin = () => request(adminServerOf(app));
+  const http = () => service.http();
   const auth = (user: TestUser) => ({ authorization: `Bearer ${user.token}` });
 
   /** A signed-in user whose registration the blog has seen (display name known). */
@@ -89,39 +95,23 @@ describe('blog service (MongoDB + Kafka)', () => {
   };
 
   beforeAll(async () => {
-    jwks = await JwksServer.start();
-    app = await createPlatformApp({
+    service = await startServiceTestApp({
       name: 'blog',
       module: AppModule,
       configSchema,
-      env: {
-        ...process.env,
-        ...jwks.env,
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        CONSUL_REGISTER: 'false',
-        KAFKA_TOPIC_PREFIX: PREFIX,
-      },
+      topicPrefix: PREFIX,
+      listen: ['blog.posts'],
     });
+    ({ app, jwks, probe } = service);
     db = app.get<Db>(MONGO_DB);
-    probe = new KafkaProbe(process.env.KAFKA_BROKERS!.split(','), PREFIX);
-    await probe.listen('blog.posts');
   }, 60_000);
 
   afterAll(async () => {
-    await probe?.stop();
-    await app?.close();
-    await jwks?.stop();
+    await service?.close();
   }, 30_000);
 
-  it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {
-    const ready = await admin().get('/health/ready');
-    expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ok', checks: { mongodb: 'up', kafka: 'up' } });
-    const metrics = await admin().get('/metrics');
-    expect(metrics.status).toBe(200);
-    expect(metrics.text).toContain('outbox_pending');
-  });
+  it('answers health and metrics without a token (Consul and Prometheus send none)', () =>
+    expectHealthAndMetrics(service, { mongodb: 'up', kafka: 'up' }));
 
   describe('posts', () => {
     it('publishes a signed-in user’s post under their display name, with an event', async () => {

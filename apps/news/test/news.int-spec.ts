@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventEnvelope } from '@lib/contracts';
-import { adminServerOf, createPlatformApp } from '@lib/platform';
 import { MONGO_DB } from '@lib/platform/mongo';
-import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
+import {
+  waitFor,
+  testEnvelope,
+  startServiceTestApp,
+  expectHealthAndMetrics,
+  type JwksServer,
+  type KafkaProbe,
+  type ServiceTestApp,
+} from '@lib/platform/testing';
 import type { Db } from 'mongodb';
-import request from 'supertest';
 import { episodeArticleId } from '../src/articles/articles.service';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
@@ -21,6 +27,7 @@ const PREFIX = 'it-news.';
 describe('news service (MongoDB + Kafka)', () => {
   const run = randomUUID().slice(0, 8);
   const category = `it-${run}`;
+  let service: ServiceTestApp;
   let jwks: JwksServer;
   let probe: KafkaProbe;
   let app: NestFastifyApplication;
@@ -31,8 +38,7 @@ describe('news service (MongoDB + Kafka)', () => {
     admin: '',
   };
 
-  const http = () => request(app.getHttpServer());
-  const admin = () => request(adminServerOf(app));
+  const http = () => service.http();
   const as = (role: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[role]}` });
   const draft = (overrides: Record<string, unknown> = {}) => ({
     title: `Article ${randomUUID().slice(0, 6)}`,
@@ -43,42 +49,26 @@ describe('news service (MongoDB + Kafka)', () => {
   const published = () => probe.received as EventEnvelope<'news.article.published.v1'>[];
 
   beforeAll(async () => {
-    jwks = await JwksServer.start();
-    app = await createPlatformApp({
+    service = await startServiceTestApp({
       name: 'news',
       module: AppModule,
       configSchema,
-      env: {
-        ...process.env,
-        ...jwks.env,
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        CONSUL_REGISTER: 'false',
-        KAFKA_TOPIC_PREFIX: PREFIX,
-      },
+      topicPrefix: PREFIX,
+      listen: ['news.articles'],
     });
+    ({ app, jwks, probe } = service);
     db = app.get<Db>(MONGO_DB);
-    probe = new KafkaProbe(process.env.KAFKA_BROKERS!.split(','), PREFIX);
-    await probe.listen('news.articles');
     tokens.reader = await jwks.issuer.sign(`reader-${run}`, { roles: ['reader'] });
     tokens.editor = await jwks.issuer.sign(`editor-${run}`, { roles: ['editor'] });
     tokens.admin = await jwks.issuer.sign(`admin-${run}`, { roles: ['reader', 'admin'] });
   }, 60_000);
 
   afterAll(async () => {
-    await probe?.stop();
-    await app?.close();
-    await jwks?.stop();
+    await service?.close();
   }, 30_000);
 
-  it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {
-    const ready = await admin().get('/health/ready');
-    expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ok', checks: { mongodb: 'up', kafka: 'up' } });
-    const metrics = await admin().get('/metrics');
-    expect(metrics.status).toBe(200);
-    expect(metrics.text).toContain('outbox_pending');
-  });
+  it('answers health and metrics without a token (Consul and Prometheus send none)', () =>
+    expectHealthAndMetrics(service, { mongodb: 'up', kafka: 'up' }));
 
   describe('roles', () => {
     it('lets an editor write a draft that only editors can see', async () => {
@@ -338,6 +328,41 @@ describe('news service (MongoDB + Kafka)', () => {
 
       const listed = await http().get('/api/news').query({ category: 'webtoon', limit: 50 });
       expect(listed.body.items.filter((a: { id: string }) => a.id === id)).toHaveLength(1);
+    });
+  });
+
+  describe('deleted editors', () => {
+    it('refuses a deleted editor’s still-valid token for writes (401) but still serves reads', async () => {
+      const editorId = `leaving-${run}`;
+      const token = await jwks.issuer.sign(editorId, { roles: ['editor'] });
+      const leaving = { authorization: `Bearer ${token}` };
+      const created = await http().post('/api/news').set(leaving).send(draft());
+      expect(created.status).toBe(201);
+
+      await probe.send(
+        testEnvelope(
+          'auth.user.deleted.v1',
+          { userId: editorId, deletedAt: new Date().toISOString() },
+          { source: 'auth' },
+        ),
+      );
+
+      const refused = await waitFor(async () => {
+        const response = await http().post('/api/news').set(leaving).send(draft());
+        return response.status === 401 ? response : undefined;
+      }, 30_000);
+      expect(refused.body.code).toBe('AUTH.ACCOUNT_DELETED');
+      const edit = await http()
+        .patch(`/api/news/${created.body.id}`)
+        .set(leaving)
+        .send({ title: 'Late edit' });
+      expect(edit.status).toBe(401);
+      expect(edit.body.code).toBe('AUTH.ACCOUNT_DELETED');
+      const read = await http().get(`/api/news/${created.body.id}`).set(leaving);
+      expect(read.status).toBe(200);
+      // Another editor is not affected.
+      const other = await http().post('/api/news').set(as('editor')).send(draft());
+      expect(other.status).toBe(201);
     });
   });
 });

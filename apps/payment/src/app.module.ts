@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { postgresDatabase } from '@lib/platform/postgres';
+import { postgresDatabase, PostgresDeletedAccountsModule } from '@lib/platform/postgres';
 import { ServiceDefaultsModule } from '@lib/platform/service-defaults';
-import { AccountsModule } from './accounts/accounts.module';
 import type { AppConfig } from './config';
 import { PaymentEventsModule } from './events/payment-events.module';
 import { PAYMENT_MIGRATIONS } from './migrations';
@@ -17,7 +16,7 @@ import { WalletsModule } from './wallets/wallets.module';
         migrations: PAYMENT_MIGRATIONS,
       }),
     }),
-    AccountsModule,
+    PostgresDeletedAccountsModule,
     WalletsModule,
     TopUpsModule,
     PurchasesModule,

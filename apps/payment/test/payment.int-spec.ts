@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { adminServerOf, createPlatformApp } from '@lib/platform';
-import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
-import request from 'supertest';
+import { createPlatformApp } from '@lib/platform';
+import {
+  userRegistered,
+  waitFor,
+  withDatabase,
+  startServiceTestApp,
+  expectHealthAndMetrics,
+  JwksServer,
+  KafkaProbe,
+  testEnvelope,
+  type ServiceTestApp,
+} from '@lib/platform/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
@@ -22,27 +31,18 @@ jest.setTimeout(60_000);
 describe('payment service (PostgreSQL + Kafka)', () => {
   const run = randomUUID().slice(0, 8);
   const prefix = `it-payment-${run}.`;
-  const brokers = process.env.KAFKA_BROKERS!.split(',');
+  let service: ServiceTestApp;
   let app: NestFastifyApplication;
   let db: DataSource;
   let jwks: JwksServer;
   let publisher: KafkaProbe;
 
-  const http = () => request(app.getHttpServer());
-  const admin = () => request(adminServerOf(app));
+  const http = () => service.http();
   const bearer = async (userId: string) => `Bearer ${await jwks.issuer.sign(userId)}`;
 
   async function registeredUser(): Promise<string> {
     const userId = randomUUID();
-    await publisher.send(
-      testEnvelope('auth.user.registered.v1', {
-        userId,
-        email: `${userId}@example.com`,
-        displayName: 'Reader',
-        roles: ['reader'],
-        registeredAt: new Date().toISOString(),
-      }),
-    );
+    await publisher.send(userRegistered(userId));
     const auth = await bearer(userId);
     await waitFor(async () => {
       const res = await http().get('/api/payments/wallet').set('authorization', auth);
@@ -63,32 +63,20 @@ describe('payment service (PostgreSQL + Kafka)', () => {
     );
 
   beforeAll(async () => {
-    jwks = await JwksServer.start();
-    app = await createPlatformApp({
+    service = await startServiceTestApp({
       name: 'payment',
       module: AppModule,
       configSchema,
-      env: {
-        ...process.env,
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        CONSUL_REGISTER: 'false',
-        KAFKA_TOPIC_PREFIX: prefix,
-        ...jwks.env,
-        SIGNUP_BONUS_COINS: '100',
-        WALLET_WAIT_SECONDS: '12',
-      },
+      topicPrefix: prefix,
+      env: { SIGNUP_BONUS_COINS: '100', WALLET_WAIT_SECONDS: '12' },
+      listen: ['payment.purchases', 'payment.wallets'],
     });
+    ({ app, jwks, probe: publisher } = service);
     db = app.get(DataSource);
-    publisher = new KafkaProbe(brokers, prefix);
-    await publisher.connect();
-    await publisher.listen('payment.purchases', 'payment.wallets');
   });
 
   afterAll(async () => {
-    await publisher?.stop();
-    await app?.close();
-    await jwks?.stop();
+    await service?.close();
   });
 
   it('opens a wallet with the signup bonus, booked in the ledger, and announces it', async () => {
@@ -116,10 +104,8 @@ describe('payment service (PostgreSQL + Kafka)', () => {
     expect(opened.data).toMatchObject({ userId, balance: 100 });
   });
 
-  it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {
-    expect((await admin().get('/health/ready')).status).toBe(200);
-    expect((await admin().get('/metrics')).status).toBe(200);
-  });
+  it('answers health and metrics without a token (Consul and Prometheus send none)', () =>
+    expectHealthAndMetrics(service, { postgres: 'up', kafka: 'up' }));
 
   it('rejects requests without a valid token, and bad paging', async () => {
     expect((await http().get('/api/payments/wallet')).status).toBe(401);
@@ -537,15 +523,7 @@ describe('payment service (PostgreSQL + Kafka)', () => {
         (e) => (e.data as { purchaseId?: string }).purchaseId === requested.data.purchaseId,
       ),
     ).toEqual([]);
-    await publisher.send(
-      testEnvelope('auth.user.registered.v1', {
-        userId,
-        email: `${userId}@example.com`,
-        displayName: 'New reader',
-        roles: ['reader'],
-        registeredAt: new Date().toISOString(),
-      }),
-    );
+    await publisher.send(userRegistered(userId, { displayName: 'New reader' }));
     const settled = await outcome(requested.data.purchaseId);
     expect(settled.type).toBe('payment.purchase.succeeded.v1');
     expect(settled.data).toMatchObject({ amountCoins: 3, balanceAfter: 97 });
@@ -571,13 +549,14 @@ describe('payment tests beside a running platform (npm start on the same dev sta
       SIGNUP_BONUS_COINS: '7',
     };
     // The platform's payment: the dev stack's own `payment` database, topics without a prefix.
-    const platformDbUrl = new URL(process.env.PAYMENT_DATABASE_URL!);
-    platformDbUrl.pathname = '/payment';
     platform = await createPlatformApp({
       name: 'payment',
       module: AppModule,
       configSchema,
-      env: { ...base, PAYMENT_DATABASE_URL: platformDbUrl.toString() },
+      env: {
+        ...base,
+        PAYMENT_DATABASE_URL: withDatabase(process.env.PAYMENT_DATABASE_URL!, 'payment'),
+      },
     });
     app = await createPlatformApp({
       name: 'payment',
@@ -607,15 +586,7 @@ describe('payment tests beside a running platform (npm start on the same dev sta
 
     const userIds: string[] = Array.from({ length: 10 }, () => randomUUID());
     for (const userId of userIds) {
-      await probe.send(
-        testEnvelope('auth.user.registered.v1', {
-          userId,
-          email: `${userId}@example.com`,
-          displayName: 'Reader',
-          roles: ['reader'],
-          registeredAt: new Date().toISOString(),
-        }),
-      );
+      await probe.send(userRegistered(userId));
     }
     // Every wallet.opened of this run comes out under this run's topic names ...
     const opened = await waitFor(async () => {

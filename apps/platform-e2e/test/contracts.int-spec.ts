@@ -3,15 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { waitFor } from '@lib/platform/testing';
+import { databaseOf, waitFor, withDatabase } from '@lib/platform/testing';
 import {
   RunningApp,
   appSpecs,
-  buildApps,
+  platformClient,
   root,
-  startApp,
+  startPlatformCopy,
   stopApps,
-  waitUntilReady,
 } from '@tools/start';
 
 // The OpenAPI documents against the code, by schemathesis (PyPI, in a cached venv): every
@@ -171,17 +170,8 @@ function schemathesis(
   });
 }
 
-async function post(
-  path: string,
-  body: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${gateway}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const api = platformClient(gateway);
+const post = (path: string, body: unknown) => api('POST', path, { body });
 
 async function logIn(user: { email: string; password: string }): Promise<string> {
   const reply = await post('/api/auth/login', user);
@@ -190,7 +180,7 @@ async function logIn(user: { email: string; password: string }): Promise<string>
 }
 
 describe('OpenAPI contracts, checked by schemathesis through the gateway', () => {
-  const apps: RunningApp[] = [];
+  let apps: RunningApp[] = [];
   let venv: string;
   let authDb: DataSource | undefined;
   let readerToken: string;
@@ -209,20 +199,18 @@ describe('OpenAPI contracts, checked by schemathesis through the gateway', () =>
         `schemathesis could not be installed (needs python3 with venv and pip, e.g. Debian's python3-venv): ${String(error)}`,
       );
     }
-    buildApps(
-      specs.map((s) => s.name),
-      true,
+    apps = await startPlatformCopy({
+      specs,
+      logDir,
+      env: { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+      // Generous: on a busy 2-core machine seven apps can take minutes to start.
+      timeoutMs: 300_000,
+    });
+    const authUrl = withDatabase(
+      process.env.POSTGRES_ADMIN_URL!,
+      databaseOf(process.env.AUTH_DATABASE_URL!),
     );
-    for (const spec of specs) {
-      apps.push(
-        startApp(spec, { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }, logDir),
-      );
-    }
-    // Generous: on a busy 2-core machine seven apps can take minutes to start.
-    await waitUntilReady(apps, process.env.CONSUL_URL!, 300_000, logDir);
-    const authUrl = new URL(process.env.POSTGRES_ADMIN_URL!);
-    authUrl.pathname = new URL(process.env.AUTH_DATABASE_URL!).pathname;
-    authDb = await new DataSource({ type: 'postgres', url: authUrl.toString() }).initialize();
+    authDb = await new DataSource({ type: 'postgres', url: authUrl }).initialize();
     await forgetLoopbackThrottle();
     // The merged document lists every service once the gateway has fetched each one.
     await waitFor(

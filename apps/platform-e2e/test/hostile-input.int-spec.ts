@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { withDatabase, databaseOf } from '@lib/platform/testing';
 import {
   RunningApp,
   appSpecs,
-  buildApps,
+  platformClient,
   root,
-  startApp,
+  startPlatformCopy,
   stopApps,
-  waitUntilReady,
+  type Reply,
+  type RequestOptions,
 } from '@tools/start';
 
 // Hostile input against the real platform, as an attacker would send it: through the gateway,
@@ -32,29 +34,13 @@ const logDir = join(root, '.devstack', 'logs', 'e2e-hostile');
 const run = randomUUID().slice(0, 8);
 const admin = { email: `hostile-admin-${run}@example.com`, password: `Admin-${randomUUID()}` };
 
-interface Reply {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of several services
-  body: any;
-}
-
-async function send(
+const client = platformClient(gateway);
+/** Bodies here are written by hand (malformed, oversized), so they are sent as they are. */
+const send = (
   method: string,
   path: string,
-  options: { token?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<Reply> {
-  const response = await fetch(`${gateway}${path}`, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: options.body,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+  { body, ...options }: Omit<RequestOptions, 'body' | 'rawBody'> & { body?: string } = {},
+): Promise<Reply> => client(method, path, { ...options, rawBody: body });
 
 /** What fetch cannot send: a request written byte by byte, and the raw answer. */
 function rawRequest(port: number, request: string): Promise<string> {
@@ -94,7 +80,7 @@ function expectErrorBody(
 }
 
 describe('hostile input through the gateway', () => {
-  const apps: RunningApp[] = [];
+  let apps: RunningApp[] = [];
   let authDb: DataSource;
   let token: string;
   let adminToken: string;
@@ -103,20 +89,17 @@ describe('hostile input through the gateway', () => {
     authDb.query(`DELETE FROM login_throttle WHERE key = 'ip:127.0.0.1'`);
 
   beforeAll(async () => {
-    buildApps(
-      specs.map((s) => s.name),
-      true,
-    );
-    for (const spec of specs) {
-      apps.push(
-        startApp(spec, { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }, logDir),
-      );
-    }
-    await waitUntilReady(apps, process.env.CONSUL_URL!, 120_000, logDir);
+    apps = await startPlatformCopy({
+      specs,
+      logDir,
+      env: { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+    });
     // auth's database of this run (its tables exist once auth started), as the admin user.
-    const authUrl = new URL(process.env.POSTGRES_ADMIN_URL!);
-    authUrl.pathname = new URL(process.env.AUTH_DATABASE_URL!).pathname;
-    authDb = await new DataSource({ type: 'postgres', url: authUrl.toString() }).initialize();
+    const authUrl = withDatabase(
+      process.env.POSTGRES_ADMIN_URL!,
+      databaseOf(process.env.AUTH_DATABASE_URL!),
+    );
+    authDb = await new DataSource({ type: 'postgres', url: authUrl }).initialize();
     await forgetLoopbackThrottle();
     const user = { email: `hostile-${run}@example.com`, password: `Pw-${randomUUID()}` };
     const signup = await send('POST', '/api/auth/signup', {

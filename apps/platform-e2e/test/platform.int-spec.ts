@@ -4,11 +4,10 @@ import { waitFor } from '@lib/platform/testing';
 import {
   RunningApp,
   appSpecs,
-  buildApps,
+  platformClient,
   root,
-  startApp,
+  startPlatformCopy,
   stopApps,
-  waitUntilReady,
 } from '@tools/start';
 
 // The whole platform as users run it: six apps as separate processes on the dev stack, every
@@ -20,29 +19,7 @@ const logDir = join(root, '.devstack', 'logs', 'e2e');
 const run = randomUUID().slice(0, 8);
 const admin = { email: `e2e-admin-${run}@example.com`, password: `Admin-${randomUUID()}` };
 
-interface Reply {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of several services
-  body: any;
-}
-
-async function api(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Reply> {
-  const response = await fetch(`${gateway}${path}`, {
-    method,
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = platformClient(gateway);
 
 async function signUp(name: string): Promise<{ id: string; email: string; password: string }> {
   const user = { email: `e2e-${name}-${run}@example.com`, password: `Pw-${randomUUID()}` };
@@ -68,19 +45,14 @@ async function logIn(user: { email: string; password: string }): Promise<string>
 }
 
 describe('the platform through its gateway', () => {
-  const apps: RunningApp[] = [];
+  let apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    buildApps(
-      specs.map((s) => s.name),
-      true,
-    );
-    for (const spec of specs) {
-      apps.push(
-        startApp(spec, { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }, logDir),
-      );
-    }
-    await waitUntilReady(apps, process.env.CONSUL_URL!, 120_000, logDir);
+    apps = await startPlatformCopy({
+      specs,
+      logDir,
+      env: { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+    });
   }, 240_000);
 
   afterAll(async () => {

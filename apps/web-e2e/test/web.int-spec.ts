@@ -3,15 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { freePort, waitFor } from '@lib/platform/testing';
-import {
-  appSpecs,
-  buildApps,
-  root,
-  startApp,
-  stopApps,
-  waitUntilReady,
-  type RunningApp,
-} from '@tools/start';
+import { appSpecs, root, startPlatformCopy, stopApps, type RunningApp } from '@tools/start';
 import { describeWithBrowser, launchBrowser } from './browser';
 
 // A reader's first visit, in a real Chromium, against the real platform: the apps as separate
@@ -32,7 +24,7 @@ const review = { title: `A reader's review ${run}`, path: '' };
 const admin = { email: `admin-${run}@example.com`, password: `admin passphrase ${randomUUID()}` };
 
 describeWithBrowser('the web front-end in a browser', () => {
-  const apps: RunningApp[] = [];
+  let apps: RunningApp[] = [];
   let gateway = '';
   let browser: Browser;
   let context: BrowserContext;
@@ -50,13 +42,14 @@ describeWithBrowser('the web front-end in a browser', () => {
     const specs = appSpecs((name, fallback) => ports[name] ?? fallback).filter((spec) =>
       NAMES.includes(spec.name),
     );
-    buildApps(NAMES, true);
-    const adminEnv = { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password };
-    for (const spec of specs) {
-      apps.push(startApp(spec, spec.name === 'auth' ? adminEnv : {}, logDir));
-    }
-    // Generous: five Node apps starting at once on a busy two-core machine take minutes.
-    await waitUntilReady(apps, process.env.CONSUL_URL!, 300_000, logDir);
+    apps = await startPlatformCopy({
+      specs,
+      logDir,
+      // auth reads these; the other apps ignore them.
+      env: { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+      // Generous: five Node apps starting at once on a busy two-core machine take minutes.
+      timeoutMs: 300_000,
+    });
     // Registered is not yet routed: wait until the gateway sends pages to web and reads to webtoon.
     await waitFor(async () => {
       const [home, catalogue] = await Promise.all([

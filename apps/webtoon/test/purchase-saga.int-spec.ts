@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createPlatformApp } from '@lib/platform';
-import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
+import {
+  userRegistered,
+  waitFor,
+  JwksServer,
+  KafkaProbe,
+  testEnvelope,
+} from '@lib/platform/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
@@ -48,15 +54,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
 
   async function signUp(bonusTopUp = 0): Promise<string> {
     const userId = randomUUID();
-    await publisher.send(
-      testEnvelope('auth.user.registered.v1', {
-        userId,
-        email: `${userId}@example.com`,
-        displayName: 'Reader',
-        roles: ['reader'],
-        registeredAt: new Date().toISOString(),
-      }),
-    );
+    await publisher.send(userRegistered(userId));
     await waitFor(
       async () =>
         (await paymentGet('/api/payments/wallet', userId)).status === 200 ? true : undefined,

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { adminServerOf, createPlatformApp } from '@lib/platform';
 import { OutboxPublisher } from '@lib/platform/postgres';
-import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
-import request from 'supertest';
+import {
+  waitFor,
+  testEnvelope,
+  startServiceTestApp,
+  expectHealthAndMetrics,
+  type JwksServer,
+  type KafkaProbe,
+  type ServiceTestApp,
+} from '@lib/platform/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { configSchema } from '../src/config';
@@ -22,14 +28,13 @@ jest.setTimeout(60_000);
 describe('webtoon service (PostgreSQL + Kafka)', () => {
   const run = randomUUID().slice(0, 8);
   const prefix = `it-webtoon-${run}.`;
-  const brokers = process.env.KAFKA_BROKERS!.split(',');
+  let service: ServiceTestApp;
   let app: NestFastifyApplication;
   let db: DataSource;
   let jwks: JwksServer;
   let publisher: KafkaProbe;
 
-  const http = () => request(app.getHttpServer());
-  const admin = () => request(adminServerOf(app));
+  const http = () => service.http();
   const author = randomUUID();
   const otherAuthor = randomUUID();
   const reader = randomUUID();
@@ -55,32 +60,20 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
   }
 
   beforeAll(async () => {
-    jwks = await JwksServer.start();
-    app = await createPlatformApp({
+    service = await startServiceTestApp({
       name: 'webtoon',
       module: AppModule,
       configSchema,
-      env: {
-        ...process.env,
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        CONSUL_REGISTER: 'false',
-        KAFKA_TOPIC_PREFIX: prefix,
-        ...jwks.env,
-        SEED_DATA: 'true',
-        VIEW_FLUSH_INTERVAL_MS: '60000',
-      },
+      topicPrefix: prefix,
+      env: { SEED_DATA: 'true', VIEW_FLUSH_INTERVAL_MS: '60000' },
+      listen: ['webtoon.episodes', 'webtoon.purchases'],
     });
+    ({ app, jwks, probe: publisher } = service);
     db = app.get(DataSource);
-    publisher = new KafkaProbe(brokers, prefix);
-    await publisher.connect();
-    await publisher.listen('webtoon.episodes', 'webtoon.purchases');
   });
 
   afterAll(async () => {
-    await publisher?.stop();
-    await app?.close();
-    await jwks?.stop();
+    await service?.close();
   });
 
   it('serves the seed catalogue, and seeding again adds nothing', async () => {
@@ -98,10 +91,8 @@ describe('webtoon service (PostgreSQL + Kafka)', () => {
     expect(again).toEqual({ series: 0, episodes: 0 });
   });
 
-  it('answers health and metrics without a token (Consul and Prometheus send none)', async () => {
-    expect((await admin().get('/health/ready')).status).toBe(200);
-    expect((await admin().get('/metrics')).status).toBe(200);
-  });
+  it('answers health and metrics without a token (Consul and Prometheus send none)', () =>
+    expectHealthAndMetrics(service, { postgres: 'up', kafka: 'up' }));
 
   it('lets authors create series and publish episodes of their own series only', async () => {
     const reject = await http()

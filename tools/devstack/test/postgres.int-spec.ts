@@ -1,3 +1,4 @@
+import { withDatabase } from '@lib/platform/testing';
 import { Client } from 'pg';
 import { stackEnv } from './stack-env';
 
@@ -16,13 +17,6 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
   } finally {
     await client.end();
   }
-}
-
-/** The service's URL with another database name: same role, same password. */
-function otherDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 describe('dev stack: PostgreSQL, a database and a login role per service', () => {
@@ -48,7 +42,7 @@ describe('dev stack: PostgreSQL, a database and a login role per service', () =>
 
   it('role auth cannot connect to database payment', async () => {
     await expect(
-      withClient(otherDatabase(SERVICES.auth, 'payment'), async () => 'connected'),
+      withClient(withDatabase(SERVICES.auth, 'payment'), async () => 'connected'),
     ).rejects.toMatchObject({
       code: '42501',
       message: 'permission denied for database "payment"',
@@ -59,7 +53,7 @@ describe('dev stack: PostgreSQL, a database and a login role per service', () =>
     for (const [svc, url] of Object.entries(SERVICES)) {
       for (const other of Object.keys(SERVICES).filter((o) => o !== svc)) {
         await expect(
-          withClient(otherDatabase(url, other), async () => 'connected'),
+          withClient(withDatabase(url, other), async () => 'connected'),
         ).rejects.toMatchObject({
           code: '42501',
         });

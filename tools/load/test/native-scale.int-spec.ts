@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { appSpecs, buildApps, root, startApp, stopApps, waitUntilReady } from '@tools/start';
+import { appSpecs, root, startPlatformCopy, stopApps } from '@tools/start';
 import type { RunningApp } from '@tools/start';
 import { formatTable } from '@tools/devstack';
 import {
@@ -29,19 +29,14 @@ const spec = (name: string) => specs.find((s) => s.name === name)!;
 const logDir = join(root, '.devstack', 'logs', 'native-scale-test');
 
 describe('the native scaling demo on the dev stack', () => {
-  const apps: RunningApp[] = [];
+  let apps: RunningApp[] = [];
   let result: NativeDemoResult;
 
   beforeAll(async () => {
-    buildApps(
-      specs.map((s) => s.name),
-      true,
-    );
     const stackEnv = Object.fromEntries(
       Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
     );
-    for (const s of specs) apps.push(startApp(s, stackEnv, logDir));
-    await waitUntilReady(apps, process.env.CONSUL_URL!, 120_000, logDir);
+    apps = await startPlatformCopy({ specs, logDir, env: stackEnv });
     const webtoon = spec('webtoon');
     const t0 = Date.now();
     result = await runNativeDemo({

@@ -5,11 +5,10 @@ import { freePort, waitFor } from '@lib/platform/testing';
 import {
   RunningApp,
   appSpecs,
-  buildApps,
+  platformClient,
   root,
-  startApp,
+  startPlatformCopy,
   stopApps,
-  waitUntilReady,
 } from '@tools/start';
 import { loadDashboards, loadRules, substitute } from '../src/monitoring-files';
 
@@ -59,26 +58,9 @@ describe('monitoring on real Prometheus, with the platform under real traffic', 
   const run = randomUUID().slice(0, 8);
   const admin = { email: `mon-admin-${run}@example.com`, password: `Admin-${randomUUID()}` };
   const logDir = join(root, '.devstack', 'logs', 'monitoring');
-  const apps: RunningApp[] = [];
+  let apps: RunningApp[] = [];
   let gateway = '';
-
-  async function api(
-    method: string,
-    path: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(`${gateway}${path}`, {
-      method,
-      headers: {
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : {} };
-  }
+  const api = platformClient(() => gateway);
 
   async function user(
     name: string,
@@ -156,12 +138,11 @@ describe('monitoring on real Prometheus, with the platform under real traffic', 
     gateway = `http://127.0.0.1:${ports.gateway}`;
     // Rule files are loaded in place: a reload makes Prometheus evaluate the ones in this tree.
     expect((await fetch(`${PROMETHEUS}/-/reload`, { method: 'POST' })).status).toBe(200);
-    buildApps(APPS, true);
-    for (const spec of specs)
-      apps.push(
-        startApp(spec, { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }, logDir),
-      );
-    await waitUntilReady(apps, process.env.CONSUL_URL!, 120_000, logDir);
+    apps = await startPlatformCopy({
+      specs,
+      logDir,
+      env: { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+    });
     // Prometheus finds each of them in Consul and scrapes it.
     await scrapedSince(Date.now());
   }, 240_000);

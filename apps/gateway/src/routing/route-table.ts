@@ -45,6 +45,19 @@ export const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'] as
 const READS = ['GET', 'HEAD', 'OPTIONS'] as const;
 
 /**
+ * What the content services' routes (webtoon, news, blog) share: mostly cheap reads, so
+ * generous limits, and every idempotent method retried.
+ */
+const CONTENT_ROUTE = {
+  rateLimit: {
+    perIp: { ratePerSecond: 50, burst: 100 },
+    perUser: { ratePerSecond: 20, burst: 40 },
+  },
+  timeoutMs: 5_000,
+  retryableMethods: IDEMPOTENT_METHODS,
+} satisfies Pick<RouteDefinition, 'rateLimit' | 'timeoutMs' | 'retryableMethods'>;
+
+/**
  * Every public route of the platform (docs/architecture.md, "Public HTTP API conventions"). Services verify tokens
  * and roles themselves too; the edge check sheds anonymous traffic before it costs a hop.
  */
@@ -63,12 +76,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     prefix: '/api/webtoons',
     service: 'webtoon',
     auth: 'writes',
-    rateLimit: {
-      perIp: { ratePerSecond: 50, burst: 100 },
-      perUser: { ratePerSecond: 20, burst: 40 },
-    },
-    timeoutMs: 5_000,
-    retryableMethods: IDEMPOTENT_METHODS,
+    ...CONTENT_ROUTE,
   },
   {
     prefix: '/api/payments',
@@ -87,23 +95,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     service: 'news',
     auth: 'writes',
     roles: ['editor', 'admin'],
-    rateLimit: {
-      perIp: { ratePerSecond: 50, burst: 100 },
-      perUser: { ratePerSecond: 20, burst: 40 },
-    },
-    timeoutMs: 5_000,
-    retryableMethods: IDEMPOTENT_METHODS,
+    ...CONTENT_ROUTE,
   },
   {
     prefix: '/api/blog',
     service: 'blog',
     auth: 'writes',
-    rateLimit: {
-      perIp: { ratePerSecond: 50, burst: 100 },
-      perUser: { ratePerSecond: 20, burst: 40 },
-    },
-    timeoutMs: 5_000,
-    retryableMethods: IDEMPOTENT_METHODS,
+    ...CONTENT_ROUTE,
   },
   {
     // The web front-end: every path outside /api (the single-page app, its assets and its

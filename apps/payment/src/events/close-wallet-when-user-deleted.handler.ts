@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
 import { OnEvent } from '@lib/platform/events';
-import { OutboxPublisher } from '@lib/platform/postgres';
+import { OutboxPublisher, PostgresDeletedAccounts } from '@lib/platform/postgres';
 import type { EntityManager } from 'typeorm';
-import { DeletedAccountsRepository } from '../accounts/deleted-accounts.repository';
 import { LedgerRepository } from '../wallets/ledger.repository';
 
 /**
@@ -16,17 +15,12 @@ export class CloseWalletWhenUserDeletedHandler {
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly outbox: OutboxPublisher,
-    private readonly deletedAccounts: DeletedAccountsRepository,
+    private readonly deletedAccounts: PostgresDeletedAccounts,
   ) {}
 
   @OnEvent('auth.user.deleted.v1')
   async handle(event: EventEnvelope<'auth.user.deleted.v1'>, tx: EntityManager): Promise<void> {
-    const deletedAt = Date.parse(event.data.deletedAt);
-    await this.deletedAccounts.record(
-      tx,
-      event.data.userId,
-      new Date(Number.isNaN(deletedAt) ? event.occurredAt : deletedAt),
-    );
+    await this.deletedAccounts.record(tx, event);
     const wallet = await this.ledger.closeWallet(tx, event.data.userId);
     if (!wallet) return;
     await this.outbox.publish(tx, 'payment.wallet.closed.v1', {

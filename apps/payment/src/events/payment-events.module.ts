@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccountsModule } from '../accounts/accounts.module';
+import { PostgresDeletedAccountsModule } from '@lib/platform/postgres';
 import { PurchasesModule } from '../purchases/purchases.module';
 import { WalletsModule } from '../wallets/wallets.module';
 import { CloseWalletWhenUserDeletedHandler } from './close-wallet-when-user-deleted.handler';
@@ -13,7 +13,7 @@ import { SettlePurchaseWhenRequestedHandler } from './settle-purchase-when-reque
  * requests and expiries are settled or refunded.
  */
 @Module({
-  imports: [AccountsModule, WalletsModule, PurchasesModule],
+  imports: [PostgresDeletedAccountsModule, WalletsModule, PurchasesModule],
   providers: [
     OpenWalletWhenUserRegisteredHandler,
     CloseWalletWhenUserDeletedHandler,

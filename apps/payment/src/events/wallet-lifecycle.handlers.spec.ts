@@ -1,10 +1,9 @@
 import type { EventEnvelope, EventType } from '@lib/contracts';
-import type { OutboxPublisher } from '@lib/platform/postgres';
+import type { OutboxPublisher, PostgresDeletedAccounts } from '@lib/platform/postgres';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import type { PurchaseSettlementService } from '../purchases/purchase-settlement.service';
 import type { LedgerRepository, Posting, WalletRow } from '../wallets/ledger.repository';
-import type { DeletedAccountsRepository } from '../accounts/deleted-accounts.repository';
 import { CloseWalletWhenUserDeletedHandler } from './close-wallet-when-user-deleted.handler';
 import { OpenWalletWhenUserRegisteredHandler } from './open-wallet-when-user-registered.handler';
 
@@ -73,8 +72,9 @@ function setup() {
     );
   const deletedAccounts: string[] = [];
   const close = new CloseWalletWhenUserDeletedHandler(ledger, outbox, {
-    record: async (_tx: EntityManager, userId: string) => void deletedAccounts.push(userId),
-  } as unknown as DeletedAccountsRepository);
+    record: async (_tx: EntityManager, event: EventEnvelope<'auth.user.deleted.v1'>) =>
+      void deletedAccounts.push(event.data.userId),
+  } as unknown as PostgresDeletedAccounts);
   return { wallets, postings, published, settledFor, open, close, deletedAccounts };
 }
 

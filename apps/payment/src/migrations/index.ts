@@ -1,8 +1,7 @@
-import { EVENTS_MIGRATIONS } from '@lib/platform/postgres';
+import { deletedAccountsMigration, EVENTS_MIGRATIONS } from '@lib/platform/postgres';
 import { PaymentSchema1764000000000 } from './1764000000000-payment-schema';
 import { PurchaseRefunds1764000000003 } from './1764000000003-purchase-refunds';
 import { TopUpOutcomes1764000000004 } from './1764000000004-top-up-outcomes';
-import { DeletedAccounts1764000000005 } from './1764000000005-deleted-accounts';
 
 /** In order: the event bus's outbox first, then payment's own tables. */
 export const PAYMENT_MIGRATIONS = [
@@ -10,5 +9,5 @@ export const PAYMENT_MIGRATIONS = [
   PaymentSchema1764000000000,
   PurchaseRefunds1764000000003,
   TopUpOutcomes1764000000004,
-  DeletedAccounts1764000000005,
+  deletedAccountsMigration(1764000000005),
 ];

@@ -1,6 +1,6 @@
 import type { EventType } from '@lib/contracts';
-import { DomainError } from '@lib/platform';
 import { type OutboxPublisher } from '@lib/platform/postgres';
+import { domainErrorOf } from '@lib/platform/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '../config';
 import type { LedgerRepository, Posting, WalletRow } from '../wallets/ledger.repository';
@@ -134,15 +134,6 @@ function setup(
   return { service, rows, postings, published, calls, provider, failures };
 }
 
-async function domainError(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
-
 describe('TopUpsService', () => {
   it('claims pending, charges with the top-up id as the provider key, credits and publishes', async () => {
     const { service, postings, published, calls, rows } = setup();
@@ -197,9 +188,9 @@ describe('TopUpsService', () => {
   it('answers 422 IDEMPOTENCY_KEY.REUSED to the same key with another amount or card', async () => {
     const { service, postings } = setup();
     await service.topUp('u1', 'key-0001', { amount: 25 });
-    const amount = await domainError(service.topUp('u1', 'key-0001', { amount: 26 }));
+    const amount = await domainErrorOf(service.topUp('u1', 'key-0001', { amount: 26 }));
     expect([amount.code, amount.status]).toEqual(['IDEMPOTENCY_KEY.REUSED', 422]);
-    const card = await domainError(
+    const card = await domainErrorOf(
       service.topUp('u1', 'key-0001', { amount: 25, cardNumber: '5555555555554444' }),
     );
     expect(card.code).toBe('IDEMPOTENCY_KEY.REUSED');
@@ -216,13 +207,13 @@ describe('TopUpsService', () => {
   it('marks a declined charge failed with its reason, credits nothing, answers a retry the same', async () => {
     const { service, postings, published, rows, provider } = setup();
     const body = { amount: 25, cardNumber: DECLINING_TEST_CARD };
-    const first = await domainError(service.topUp('u1', 'key-0001', body));
+    const first = await domainErrorOf(service.topUp('u1', 'key-0001', body));
     expect([first.code, first.status]).toEqual(['PAYMENT.CARD_DECLINED', 402]);
     const row = rows.get('u1/key-0001');
     expect(first.details).toEqual({ topUpId: row?.id });
     expect(row).toMatchObject({ status: 'failed', failureReason: 'CARD_DECLINED' });
 
-    const retry = await domainError(service.topUp('u1', 'key-0001', body));
+    const retry = await domainErrorOf(service.topUp('u1', 'key-0001', body));
     expect([retry.code, retry.details]).toEqual(['PAYMENT.CARD_DECLINED', { topUpId: row?.id }]);
     expect(provider.chargeCounts()).toEqual({ approved: 0, declined: 1 });
     expect(postings).toEqual([]);
@@ -232,7 +223,7 @@ describe('TopUpsService', () => {
   it('keeps the top-up pending when the provider does not answer (503), and a retry resolves it', async () => {
     const { service, postings, rows, provider, failures, calls } = setup();
     failures.provider = 1;
-    const unavailable = await domainError(service.topUp('u1', 'key-0001', { amount: 25 }));
+    const unavailable = await domainErrorOf(service.topUp('u1', 'key-0001', { amount: 25 }));
     expect([unavailable.code, unavailable.status]).toEqual(['PAYMENT.PROVIDER_UNAVAILABLE', 503]);
     expect(unavailable.headers).toEqual({ 'Retry-After': '5' });
     const pending = rows.get('u1/key-0001');
@@ -274,9 +265,9 @@ describe('TopUpsService', () => {
 
   it('refuses more than TOP_UP_MAX_COINS with 422 and a card failing the Luhn check with 400, before anything', async () => {
     const { service, rows, calls } = setup();
-    const large = await domainError(service.topUp('u1', 'key-0001', { amount: 1001 }));
+    const large = await domainErrorOf(service.topUp('u1', 'key-0001', { amount: 1001 }));
     expect([large.code, large.status]).toEqual(['PAYMENT.TOP_UP_TOO_LARGE', 422]);
-    const typo = await domainError(
+    const typo = await domainErrorOf(
       service.topUp('u1', 'key-0002', { amount: 5, cardNumber: '4242424242424241' }),
     );
     expect([typo.code, typo.status]).toEqual(['PAYMENT.CARD_INVALID', 400]);
@@ -289,7 +280,7 @@ describe('TopUpsService', () => {
 
   it('answers 404 PAYMENT.WALLET_NOT_FOUND without a wallet and keeps no claim of the key', async () => {
     const { service, rows, calls } = setup(null);
-    const error = await domainError(service.topUp('u1', 'key-0001', { amount: 5 }));
+    const error = await domainErrorOf(service.topUp('u1', 'key-0001', { amount: 5 }));
     expect([error.code, error.status]).toEqual(['PAYMENT.WALLET_NOT_FOUND', 404]);
     expect(rows.size).toBe(0);
     expect(calls).toEqual([]);
@@ -297,7 +288,7 @@ describe('TopUpsService', () => {
 
   it('answers 409 PAYMENT.WALLET_CLOSED for a closed wallet, charging nothing', async () => {
     const { service, rows, calls, postings } = setup({ balance: 40, status: 'closed' });
-    const error = await domainError(service.topUp('u1', 'key-0001', { amount: 5 }));
+    const error = await domainErrorOf(service.topUp('u1', 'key-0001', { amount: 5 }));
     expect([error.code, error.status]).toEqual(['PAYMENT.WALLET_CLOSED', 409]);
     expect(rows.size).toBe(0);
     expect(calls).toEqual([]);

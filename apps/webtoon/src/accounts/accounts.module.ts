@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { DeletedAccounts } from '@lib/platform';
-import { DeletedAccountsRepository } from './deleted-accounts.repository';
+import { PostgresDeletedAccountsModule } from '@lib/platform/postgres';
+import { AnonymisationRepository } from './anonymisation.repository';
 
-/** Webtoon's record of deleted accounts (docs/webtoon.md); events/ keeps it up to date. */
+/**
+ * Webtoon's record of deleted accounts (docs/webtoon.md), which the platform's guard asks, and
+ * the anonymisation of what webtoon holds about them; events/ keeps both up to date.
+ */
 @Module({
-  providers: [
-    DeletedAccountsRepository,
-    // What the platform's guard asks before a state-changing request (docs/security.md).
-    { provide: DeletedAccounts, useExisting: DeletedAccountsRepository },
-  ],
-  exports: [DeletedAccountsRepository],
+  imports: [PostgresDeletedAccountsModule],
+  providers: [AnonymisationRepository],
+  exports: [PostgresDeletedAccountsModule, AnonymisationRepository],
 })
 export class AccountsModule {}

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
 import { OnEvent } from '@lib/platform/events';
+import { PostgresDeletedAccounts } from '@lib/platform/postgres';
 import type { EntityManager } from 'typeorm';
-import { DeletedAccountsRepository } from '../accounts/deleted-accounts.repository';
+import { AnonymisationRepository } from '../accounts/anonymisation.repository';
 
 /**
  * A deleted account: recorded (its still-valid access tokens can then change nothing here),
@@ -10,16 +11,14 @@ import { DeletedAccountsRepository } from '../accounts/deleted-accounts.reposito
  */
 @Injectable()
 export class AnonymiseUserWhenDeletedHandler {
-  constructor(private readonly accounts: DeletedAccountsRepository) {}
+  constructor(
+    private readonly deletedAccounts: PostgresDeletedAccounts,
+    private readonly anonymisation: AnonymisationRepository,
+  ) {}
 
   @OnEvent('auth.user.deleted.v1')
   async handle(event: EventEnvelope<'auth.user.deleted.v1'>, tx: EntityManager): Promise<void> {
-    const deletedAt = Date.parse(event.data.deletedAt);
-    const first = await this.accounts.record(
-      tx,
-      event.data.userId,
-      new Date(Number.isNaN(deletedAt) ? event.occurredAt : deletedAt),
-    );
-    if (first) await this.accounts.anonymise(tx, event.data.userId);
+    const first = await this.deletedAccounts.record(tx, event);
+    if (first) await this.anonymisation.anonymise(tx, event.data.userId);
   }
 }

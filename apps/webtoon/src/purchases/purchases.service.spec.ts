@@ -1,6 +1,7 @@
 import type { EventType } from '@lib/contracts';
-import { DomainError, type AuthUser } from '@lib/platform';
+import type { AuthUser } from '@lib/platform';
 import { type OutboxPublisher } from '@lib/platform/postgres';
+import { domainErrorOf } from '@lib/platform/testing';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { cachedBody } from '../common/read-cache';
 import type { AppConfig } from '../config';
@@ -122,15 +123,6 @@ function setup(options: Options = {}) {
   };
 }
 
-async function domainError(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
-
 describe('PurchasesService.request', () => {
   it('writes a pending purchase and its requested event in one transaction, at the episode price', async () => {
     const { service, published, inserted } = setup();
@@ -190,24 +182,24 @@ describe('PurchasesService.request', () => {
     ['another series', 's2', 4],
   ])('answers 422 IDEMPOTENCY_KEY.REUSED to a key used for %s', async (_name, seriesId, no) => {
     const { service, inserted } = setup({ byKey: [row()] });
-    const error = await domainError(service.request(reader, seriesId, no, 'key-0001'));
+    const error = await domainErrorOf(service.request(reader, seriesId, no, 'key-0001'));
     expect([error.code, error.status]).toEqual(['IDEMPOTENCY_KEY.REUSED', 422]);
     expect(inserted).toEqual([]);
   });
 
   it('answers 422 WEBTOON.EPISODE_FREE for a free episode', async () => {
     const { service, inserted } = setup({ priceCoins: 0 });
-    const error = await domainError(service.request(reader, 's1', 4, 'key-0001'));
+    const error = await domainErrorOf(service.request(reader, 's1', 4, 'key-0001'));
     expect([error.code, error.status]).toEqual(['WEBTOON.EPISODE_FREE', 422]);
     expect(inserted).toEqual([]);
   });
 
   it('answers 409 WEBTOON.ALREADY_OWNED to an owner and to the series author', async () => {
     const owner = setup({ owned: true });
-    const a = await domainError(owner.service.request(reader, 's1', 4, 'key-0001'));
+    const a = await domainErrorOf(owner.service.request(reader, 's1', 4, 'key-0001'));
     expect([a.code, a.status]).toEqual(['WEBTOON.ALREADY_OWNED', 409]);
     const author = setup({ authorId: 'u1' });
-    const b = await domainError(author.service.request(reader, 's1', 4, 'key-0001'));
+    const b = await domainErrorOf(author.service.request(reader, 's1', 4, 'key-0001'));
     expect([b.code, b.status]).toEqual(['WEBTOON.ALREADY_OWNED', 409]);
     expect(author.entitlements.owns).not.toHaveBeenCalled();
     expect([...owner.inserted, ...author.inserted]).toEqual([]);
@@ -233,7 +225,7 @@ describe('PurchasesService.request', () => {
 
   it('answers 409 WEBTOON.PURCHASE_IN_PROGRESS while another key’s purchase of the episode is live', async () => {
     const { service, entitlements } = setup({ insert: uniqueViolation() });
-    const error = await domainError(service.request(reader, 's1', 4, 'key-0002'));
+    const error = await domainErrorOf(service.request(reader, 's1', 4, 'key-0002'));
     expect([error.code, error.status]).toEqual(['WEBTOON.PURCHASE_IN_PROGRESS', 409]);
     expect(entitlements.owns).toHaveBeenCalledTimes(2);
   });
@@ -241,7 +233,7 @@ describe('PurchasesService.request', () => {
   it('answers 409 WEBTOON.ALREADY_OWNED when the live purchase completed meanwhile', async () => {
     const { service, entitlements } = setup({ insert: uniqueViolation() });
     entitlements.owns.mockResolvedValueOnce(false).mockResolvedValueOnce(true);
-    const error = await domainError(service.request(reader, 's1', 4, 'key-0002'));
+    const error = await domainErrorOf(service.request(reader, 's1', 4, 'key-0002'));
     expect([error.code, error.status]).toEqual(['WEBTOON.ALREADY_OWNED', 409]);
   });
 
@@ -264,7 +256,7 @@ describe('PurchasesService.get', () => {
       [{ id: 'u2', roles: ['admin'] } as AuthUser, 'p1'],
       [reader, 'p-unknown'],
     ] as const) {
-      const error = await domainError(service.get(user, id));
+      const error = await domainErrorOf(service.get(user, id));
       expect([error.code, error.status]).toEqual(['WEBTOON.PURCHASE_NOT_FOUND', 404]);
     }
   });

@@ -1,7 +1,7 @@
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { waitFor, JwksServer, KafkaProbe, testEnvelope } from '@lib/platform/testing';
+import { waitFor, JwksServer, KafkaProbe, userRegistered } from '@lib/platform/testing';
 import { Pool } from 'pg';
 import { AppProcess } from './app-process';
 
@@ -101,15 +101,7 @@ export class SagaWorld {
   /** A new user (auth's signup event), with the signup bonus and `topUp` more coins. */
   async signUp(topUp = 0): Promise<string> {
     const userId = randomUUID();
-    await this.probe.send(
-      testEnvelope('auth.user.registered.v1', {
-        userId,
-        email: `${userId}@example.com`,
-        displayName: 'Reader',
-        roles: ['reader'],
-        registeredAt: new Date().toISOString(),
-      }),
-    );
+    await this.probe.send(userRegistered(userId));
     await waitFor(async () => ((await this.wallet(userId)) ? true : undefined), 60_000);
     if (topUp > 0) {
       const res = await this.topUp(userId, topUp);

@@ -15,32 +15,39 @@ export interface ConsulWatcherOptions {
 }
 
 /** The part of Consul's /v1/health/service answer the gateway reads. */
-interface HealthEntry {
+export interface HealthEntry {
   Node: { Address: string };
   Service: { ID: string; Address: string; Port: number; Meta: Record<string, string> | null };
   Checks?: { Status: string }[];
 }
 
 /**
- * The instances to route to: those whose every check passes. When none passes, those of the
- * registered ones that passed before (Envoy's "panic routing"): every instance failing its
- * check at once is far more often a busy machine or a dependency's blip than every instance
- * dead (measured in a rollout under load, docs/scaling.md), and routing to them beats a 503
- * for every request; a dead one refuses connections, which the gateway ejects and retries
+ * The instances of one service to route to: those whose every check passes. When none passes,
+ * those of the registered ones that passed before (Envoy's "panic routing"): every instance
+ * failing its check at once is far more often a busy machine or a dependency's blip than every
+ * instance dead (measured in a rollout under load, docs/scaling.md), and routing to them beats
+ * a 503 for every request; a dead one refuses connections, which the gateway ejects and retries
  * elsewhere. An instance that never passed is only starting: it gets nothing until it does.
  * An instance that stops deregisters first, so it is never in either list.
- * `passedBefore` holds the ids seen passing, kept to the registered ones.
  */
-export function routable(entries: HealthEntry[], passedBefore: Set<string>): HealthEntry[] {
-  const passing = entries.filter((e) => (e.Checks ?? []).every((c) => c.Status === 'passing'));
-  const registered = new Set(entries.map((e) => e.Service.ID));
-  for (const id of passedBefore) if (!registered.has(id)) passedBefore.delete(id);
-  for (const e of passing) passedBefore.add(e.Service.ID);
-  return passing.length > 0 ? passing : entries.filter((e) => passedBefore.has(e.Service.ID));
+export class RoutableInstances {
+  /** Ids seen passing, kept to the registered ones. */
+  private readonly passedBefore = new Set<string>();
+
+  /** The routable ones of Consul's latest list, remembering which of them pass. */
+  select(entries: HealthEntry[]): HealthEntry[] {
+    const passing = entries.filter((e) => (e.Checks ?? []).every((c) => c.Status === 'passing'));
+    const registered = new Set(entries.map((e) => e.Service.ID));
+    for (const id of this.passedBefore) if (!registered.has(id)) this.passedBefore.delete(id);
+    for (const e of passing) this.passedBefore.add(e.Service.ID);
+    return passing.length > 0
+      ? passing
+      : entries.filter((e) => this.passedBefore.has(e.Service.ID));
+  }
 }
 
 /**
- * Follows each service's instances (the passing ones; see `routable`) with Consul blocking
+ * Follows each service's instances (the passing ones; see `RoutableInstances`) with Consul blocking
  * queries: the request waits at the agent until the list changes (or `wait` passes), so a new instance or a failed
  * check reaches the gateway within milliseconds, with one idle connection per service.
  * When Consul is unreachable the last known lists stay in force: routing to the instances
@@ -81,7 +88,7 @@ export class ConsulWatcher {
     const { retryMinMs = 250, retryMaxMs = 10_000, waitSeconds = 55 } = this.options;
     let index = 0;
     let retryMs = retryMinMs;
-    const passedBefore = new Set<string>();
+    const routable = new RoutableInstances();
     while (!this.abort.signal.aborted) {
       try {
         const { statusCode, headers, body } = await this.client.request({
@@ -101,7 +108,7 @@ export class ConsulWatcher {
         // snapshot, a new leader) means start over; never block with an index below 1.
         const reset = !Number.isFinite(next) || next < index;
         if (reset || next !== index || !this.synced.has(service)) {
-          this.options.onChange(service, routable(entries, passedBefore).map(toInstance));
+          this.options.onChange(service, routable.select(entries).map(toInstance));
         }
         index = reset ? 0 : Math.max(next, 1);
         this.synced.add(service);

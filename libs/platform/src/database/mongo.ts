@@ -4,3 +4,4 @@ export * from './mongo-indexes';
 export * from './mongo.module';
 export { MongoOutbox, type OutboxEntry } from '../events/mongo/mongo-outbox';
 export { MongoEventTx, type ApplyOutcome } from '../events/mongo/mongo-event-tx';
+export * from './mongo-deleted-accounts';

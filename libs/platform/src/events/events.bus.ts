@@ -50,30 +50,25 @@ export class EventBus implements OnApplicationBootstrap, OnModuleDestroy {
     this.topics = new TopicNames(options.topicPrefix);
     this.connection = new KafkaConnection(createKafka(options.source, options.brokers));
     this.metrics = new EventsMetrics(metrics.registry, () => this.pending());
-    const send = this.connection.send.bind(this.connection);
-    const onSent = (envelopes: EventEnvelope[]) => {
-      for (const envelope of envelopes) this.metrics.published.inc({ type: envelope.type });
+    const target = {
+      topics: this.topics,
+      send: this.connection.send.bind(this.connection),
+      onSent: (envelopes: EventEnvelope[]) => {
+        for (const envelope of envelopes) this.metrics.published.inc({ type: envelope.type });
+      },
+      faults: options.faults,
     };
     const store = options.store;
     if (store.kind === 'postgres') {
-      this.relay = new PostgresOutboxRelay(
-        store.dataSource,
-        this.topics,
-        send,
-        onSent,
-        options.relayPollMs ?? 1000,
-        options.faults,
-      );
+      this.relay = new PostgresOutboxRelay(store.dataSource, {
+        ...target,
+        pollMs: options.relayPollMs ?? 1000,
+      });
     } else {
-      const relay = new MongoOutboxRelay(
-        store.db,
-        store.collections,
-        this.topics,
-        send,
-        onSent,
-        options.relayPollMs ?? 200,
-        options.faults,
-      );
+      const relay = new MongoOutboxRelay(store.db, store.collections, {
+        ...target,
+        pollMs: options.relayPollMs ?? 200,
+      });
       this.signal.onWake(() => relay.wake());
       this.relay = relay;
     }

@@ -1,4 +1,8 @@
 import { Logger } from '@nestjs/common';
+import type { EventEnvelope } from '@lib/contracts';
+import type { RelayFaults } from './events.options';
+import type { OutgoingEvent } from './kafka/kafka-connection';
+import type { TopicNames } from './kafka/topics';
 
 export interface DrainResult {
   /** Events sent in this pass. */
@@ -9,6 +13,18 @@ export interface DrainResult {
 
 /** How often a relay's housekeeping (pruning old rows) runs at most; the first pass runs it. */
 export const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+
+/** What an outbox relay sends through and reports to, whichever database holds the outbox. */
+export interface RelayTarget {
+  topics: TopicNames;
+  /** Sends a batch to Kafka; resolves once the broker acknowledged it. */
+  send: (events: OutgoingEvent[]) => Promise<void>;
+  /** Told of the envelopes once they are recorded as sent. */
+  onSent: (envelopes: EventEnvelope[]) => void;
+  /** The safety-net poll's period. */
+  pollMs: number;
+  faults?: RelayFaults;
+}
 
 export interface RelayLoopOptions {
   /** Pause after a failed pass, so a broken broker or database is not hammered. */

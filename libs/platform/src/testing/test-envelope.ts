@@ -19,3 +19,18 @@ export function testEnvelope<T extends EventType>(
     ...overrides,
   };
 }
+
+/** auth's signup event for a new reader `userId`, as auth would publish it. */
+export function userRegistered(
+  userId: string,
+  data: Partial<EventDataMap['auth.user.registered.v1']> = {},
+): EventEnvelope<'auth.user.registered.v1'> {
+  return testEnvelope('auth.user.registered.v1', {
+    userId,
+    email: `${userId}@example.com`,
+    displayName: 'Reader',
+    roles: ['reader'],
+    registeredAt: new Date().toISOString(),
+    ...data,
+  });
+}

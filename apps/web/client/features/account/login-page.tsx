@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { navigate, queryParam, useLocation } from '../../router';
 import { logIn, useSession } from '../../session/session-store';
 import { ErrorMessage, Link } from '../../ui/status';
+import { useSubmit } from '../../ui/use-submit';
 import { safeNext } from './account-forms';
 
 export function LoginPage() {
@@ -10,29 +11,18 @@ export function LoginPage() {
   const next = safeNext(queryParam(location, 'next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSubmit();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(undefined);
-    setBusy(true);
-    try {
+    void run([], async () => {
       await logIn(email.trim(), password);
       navigate(next, { replace: true });
-    } catch (caught) {
-      setError(caught instanceof Error ? caught : new Error(String(caught)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      onSubmit={(event) => void submit(event)}
-      className="panel narrow"
-      aria-labelledby="login-title"
-    >
+    <form onSubmit={submit} className="panel narrow" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
       {session.status === 'signed-out' && session.expired && (
         <p role="status" className="muted">

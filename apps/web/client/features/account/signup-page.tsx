@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { navigate, queryParam, useLocation } from '../../router';
 import { signUp } from '../../session/session-store';
-import { ErrorMessage, Link } from '../../ui/status';
+import { ErrorMessage, Link, Problems } from '../../ui/status';
+import { useSubmit } from '../../ui/use-submit';
 import { safeNext, signUpProblems } from './account-forms';
 
 export function SignupPage() {
@@ -10,34 +11,18 @@ export function SignupPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [problems, setProblems] = useState<string[]>([]);
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
+  const { problems, error, busy, run } = useSubmit();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(undefined);
-    const found = signUpProblems(email, password, displayName);
-    setProblems(found);
-    if (found.length > 0) return;
-    setBusy(true);
-    try {
+    void run(signUpProblems(email, password, displayName), async () => {
       await signUp(email.trim(), password, displayName.trim());
       navigate(next, { replace: true });
-    } catch (caught) {
-      setError(caught instanceof Error ? caught : new Error(String(caught)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      onSubmit={(event) => void submit(event)}
-      className="panel narrow"
-      aria-labelledby="signup-title"
-      noValidate
-    >
+    <form onSubmit={submit} className="panel narrow" aria-labelledby="signup-title" noValidate>
       <h1 id="signup-title">Create an account</h1>
       <p className="muted">New readers get a welcome bonus of coins in their wallet.</p>
       <label htmlFor="signup-name">Display name</label>
@@ -73,13 +58,7 @@ export function SignupPage() {
       <button type="submit" disabled={busy}>
         Sign up
       </button>
-      {problems.length > 0 && (
-        <ul className="error" role="alert">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
+      <Problems problems={problems} />
       {error && <ErrorMessage error={error} />}
       <p>
         Already have an account? <Link to={`/login?next=${encodeURIComponent(next)}`}>Log in</Link>

@@ -4,6 +4,7 @@ import { call } from '../../api/http';
 import type { Page, TopUp, Transaction, Wallet } from '../../api/types';
 import { coins, date, ErrorMessage, Loaded } from '../../ui/status';
 import { useLoad } from '../../ui/use-load';
+import { useSubmit } from '../../ui/use-submit';
 import { topUpProblem } from './top-up';
 
 const KIND_TEXT: Record<string, string> = {
@@ -94,40 +95,26 @@ export function WalletPage() {
 function TopUpForm({ onDone }: { onDone: () => void }) {
   const [amount, setAmount] = useState('10');
   const [card, setCard] = useState('4242 4242 4242 4242');
-  const [problem, setProblem] = useState<string>();
-  const [error, setError] = useState<Error>();
   const [done, setDone] = useState<TopUp>();
-  const [busy, setBusy] = useState(false);
+  const { problems, error, busy, run } = useSubmit();
+  const problem = problems[0];
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     setDone(undefined);
-    setError(undefined);
     const found = topUpProblem(amount, card);
-    setProblem(found);
-    if (found) return;
-    setBusy(true);
-    try {
+    void run(found ? [found] : [], async () => {
       const topUp = await call<TopUp>('POST', '/api/payments/top-ups', {
         body: { amount: Number(amount), cardNumber: card.replace(/[\s-]/g, '') },
         idempotencyKey: crypto.randomUUID(),
       });
       setDone(topUp);
       onDone();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught : new Error(String(caught)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      onSubmit={(event) => void submit(event)}
-      className="panel"
-      aria-labelledby="top-up-title"
-      noValidate
-    >
+    <form onSubmit={submit} className="panel" aria-labelledby="top-up-title" noValidate>
       <h2 id="top-up-title">Top up</h2>
       <label htmlFor="amount">Coins</label>
       <input

@@ -1,9 +1,6 @@
-import type { EventEnvelope } from '@lib/contracts';
 import type { Db, Document, UpdateFilter } from 'mongodb';
-import { outgoing, type OutgoingEvent } from '../kafka/kafka-connection';
-import type { TopicNames } from '../kafka/topics';
-import type { RelayFaults } from '../events.options';
-import { RelayLoop, type DrainResult } from '../relay-loop';
+import { outgoing } from '../kafka/kafka-connection';
+import { RelayLoop, type DrainResult, type RelayTarget } from '../relay-loop';
 import { KEEP_PROCESSED_DAYS } from '../units-of-work';
 import { OUTBOX_FIELD, type OutboxEntry } from './mongo-outbox';
 
@@ -23,13 +20,9 @@ export class MongoOutboxRelay {
   constructor(
     private readonly db: Db,
     private readonly collections: string[],
-    private readonly topics: TopicNames,
-    private readonly send: (events: OutgoingEvent[]) => Promise<void>,
-    private readonly onSent: (envelopes: EventEnvelope[]) => void,
-    pollMs: number,
-    private readonly faults: RelayFaults = {},
+    private readonly target: RelayTarget,
   ) {
-    this.loop = new RelayLoop(() => this.drainOnce(), pollMs, {
+    this.loop = new RelayLoop(() => this.drainOnce(), target.pollMs, {
       housekeeping: () => this.pruneOld(),
     });
   }
@@ -92,9 +85,11 @@ export class MongoOutboxRelay {
 
   private async publish(collection: string, doc: Document): Promise<number> {
     const entries = doc[OUTBOX_FIELD] as OutboxEntry[];
-    this.faults.beforeSend?.();
+    this.target.faults?.beforeSend?.();
     try {
-      await this.send(entries.map((e) => outgoing(this.topics.of(e.topic), e.key, e.envelope)));
+      await this.target.send(
+        entries.map((e) => outgoing(this.target.topics.of(e.topic), e.key, e.envelope)),
+      );
     } catch (error) {
       // Free the document at once so the next pass (not the lease expiry) retries it.
       await this.db
@@ -102,7 +97,7 @@ export class MongoOutboxRelay {
         .updateOne({ _id: doc._id }, { $unset: { [LEASE_FIELD]: '' } });
       throw error;
     }
-    this.faults.afterSend?.();
+    this.target.faults?.afterSend?.();
     // $pullAll of the exact entries sent (not a $pull condition, which the MongoDB-wire server
     // of the dev stack ignores): events added meanwhile stay pending.
     const sent: Document = { [OUTBOX_FIELD]: entries };
@@ -110,7 +105,7 @@ export class MongoOutboxRelay {
       $pullAll: sent,
       $unset: { [LEASE_FIELD]: '' },
     } as UpdateFilter<Document>);
-    this.onSent(entries.map((e) => e.envelope));
+    this.target.onSent(entries.map((e) => e.envelope));
     return entries.length;
   }
 }

@@ -2,10 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { RelayFaults } from '../events.options';
-import { outgoing, type OutgoingEvent } from '../kafka/kafka-connection';
-import type { TopicNames } from '../kafka/topics';
-import { RelayLoop, type DrainResult } from '../relay-loop';
+import { outgoing } from '../kafka/kafka-connection';
+import { RelayLoop, type DrainResult, type RelayTarget } from '../relay-loop';
 import { KEEP_PROCESSED_DAYS } from '../units-of-work';
 import { OUTBOX_CHANNEL } from './schema';
 
@@ -47,13 +45,9 @@ export class PostgresOutboxRelay {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly topics: TopicNames,
-    private readonly send: (events: OutgoingEvent[]) => Promise<void>,
-    private readonly onSent: (envelopes: EventEnvelope[]) => void,
-    pollMs: number,
-    private readonly faults: RelayFaults = {},
+    private readonly target: RelayTarget,
   ) {
-    this.loop = new RelayLoop(() => this.drainOnce(), pollMs, {
+    this.loop = new RelayLoop(() => this.drainOnce(), target.pollMs, {
       housekeeping: () => this.pruneOld(),
     });
   }
@@ -85,11 +79,11 @@ export class PostgresOutboxRelay {
       const rows: ClaimedRow[] = await runner.query(CLAIM, [BATCH_SIZE]);
       const ready = rows.filter((row) => !row.held_back);
       if (ready.length > 0) {
-        this.faults.beforeSend?.();
-        await this.send(
-          ready.map((row) => outgoing(this.topics.of(row.topic), row.key, row.envelope)),
+        this.target.faults?.beforeSend?.();
+        await this.target.send(
+          ready.map((row) => outgoing(this.target.topics.of(row.topic), row.key, row.envelope)),
         );
-        this.faults.afterSend?.();
+        this.target.faults?.afterSend?.();
         // The moment the broker acknowledged, not the start of this pass: what `sent` means.
         await runner.query(
           `UPDATE outbox_events SET sent_at = clock_timestamp() WHERE seq = ANY($1::bigint[])`,
@@ -97,7 +91,7 @@ export class PostgresOutboxRelay {
         );
       }
       await runner.commitTransaction();
-      this.onSent(ready.map((row) => row.envelope));
+      this.target.onSent(ready.map((row) => row.envelope));
       const heldBack = ready.length < rows.length;
       // The instance holding the earlier rows commits within milliseconds; look again shortly.
       if (heldBack) await new Promise((resolve) => setTimeout(resolve, HELD_BACK_PAUSE_MS));
