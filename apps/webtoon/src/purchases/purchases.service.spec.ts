@@ -320,7 +320,7 @@ describe('PurchasesService.get with Prefer: wait', () => {
 
   it('hides another user’s purchase as a 404 and stops listening', async () => {
     const { service, wait } = setup();
-    const error = await domainError(service.get({ id: 'u2', roles: ['reader'] }, 'p1', 3));
+    const error = await domainErrorOf(service.get({ id: 'u2', roles: ['reader'] }, 'p1', 3));
     expect(error.status).toBe(404);
     expect(wait.close).toHaveBeenCalledTimes(1);
   });
