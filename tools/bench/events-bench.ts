@@ -15,7 +15,7 @@ import type { EventEnvelope } from '@lib/contracts';
 import { APP_NAME, HealthRegistry, MetricsService } from '@lib/platform';
 import { EventsModule, OnEvent } from '@lib/platform/events';
 import { EVENTS_MIGRATIONS, OutboxPublisher } from '@lib/platform/postgres';
-import { withDatabase } from '@lib/platform/testing';
+import { deleteTopicsWithPrefix, withDatabase } from '@lib/platform/testing';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -122,13 +122,14 @@ export async function runEventsBench(): Promise<EventsFigures> {
     exports: [APP_NAME, HealthRegistry, MetricsService],
   })
   class BenchPlatformModule {}
+  const topicPrefix = `bench-${randomUUID().slice(0, 8)}.`;
   @Module({
     imports: [
       BenchPlatformModule,
       EventsModule.forRoot({
         source: 'payment',
         brokers: env.KAFKA_BROKERS.split(','),
-        topicPrefix: `bench-${randomUUID().slice(0, 8)}.`,
+        topicPrefix,
         store: { kind: 'postgres', dataSource },
       }),
     ],
@@ -220,6 +221,7 @@ export async function runEventsBench(): Promise<EventsFigures> {
     };
   } finally {
     await app?.close();
+    await deleteTopicsWithPrefix(env.KAFKA_BROKERS.split(','), topicPrefix);
     await dataSource.destroy();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { keyOf, topicOf, type EventEnvelope } from '@lib/contracts';
-import { freePort, waitFor } from '@lib/platform/testing';
+import { deleteTopicsWithPrefix, freePort, waitFor } from '@lib/platform/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -317,6 +317,7 @@ export async function runSagaBench(): Promise<SagaFigures> {
     await producer.disconnect();
     await Promise.all(apps.map(stop));
     jwks.close();
+    await deleteTopicsWithPrefix(stack.KAFKA_BROKERS.split(','), prefix);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   expectHealthAndMetrics,
   JwksServer,
   KafkaProbe,
+  deleteTopicsWithPrefix,
   testEnvelope,
   type ServiceTestApp,
 } from '@lib/platform/testing';
@@ -574,6 +575,7 @@ describe('payment tests beside a running platform (npm start on the same dev sta
     await app?.close();
     await platform?.close();
     await jwks?.stop();
+    await deleteTopicsWithPrefix(brokers, prefix);
   });
 
   it('uses a database of its own, so the platform neither relays its events nor sees its rows', async () => {

@@ -8,6 +8,7 @@ import {
   waitFor,
   JwksServer,
   KafkaProbe,
+  deleteTopicsWithPrefix,
   testEnvelope,
 } from '@lib/platform/testing';
 import request from 'supertest';
@@ -140,6 +141,7 @@ describe('purchase saga: webtoon ⇄ Kafka ⇄ payment', () => {
     await webtoon?.close();
     await payment?.stop();
     await jwks?.stop();
+    await deleteTopicsWithPrefix(brokers, prefix);
   });
 
   it('happy path: 402 before, 202 pending, debited once, completed, 200 after, 409 to buy again', async () => {

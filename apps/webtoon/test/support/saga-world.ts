@@ -1,7 +1,13 @@
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { waitFor, JwksServer, KafkaProbe, userRegistered } from '@lib/platform/testing';
+import {
+  deleteTopicsWithPrefix,
+  waitFor,
+  JwksServer,
+  KafkaProbe,
+  userRegistered,
+} from '@lib/platform/testing';
 import { Pool } from 'pg';
 import { AppProcess } from './app-process';
 
@@ -88,6 +94,7 @@ export class SagaWorld {
     await Promise.all([...this.webtoon, this.payment].map((app) => app.stop()));
     await Promise.all([this.webtoonDb.end(), this.paymentDb.end()]);
     await this.jwks.stop();
+    await deleteTopicsWithPrefix(process.env.KAFKA_BROKERS!.split(','), this.options.prefix);
   }
 
   async bearer(userId: string, roles: ('reader' | 'author')[] = ['reader']): Promise<string> {

@@ -4,6 +4,7 @@ import { adminServerOf, createPlatformApp, type PlatformAppOptions } from '../bo
 import type { BaseConfig } from '../config/config';
 import { JwksServer } from './jwks-server';
 import { KafkaProbe } from './kafka-probe';
+import { deleteTopicsWithPrefix } from './kafka-topics';
 
 export interface ServiceTestAppOptions<C extends BaseConfig> extends Pick<
   PlatformAppOptions<C>,
@@ -76,6 +77,7 @@ export async function startServiceTestApp<C extends BaseConfig>(
       await probe.stop();
       await app.close();
       await jwks.stop();
+      await deleteTopicsWithPrefix(brokers.split(','), options.topicPrefix);
     },
   };
 }
