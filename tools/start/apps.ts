@@ -20,8 +20,8 @@ export const APP_NODE_FLAGS = ['--max-semi-space-size=2'];
 /**
  * The gateway alone gets 8 MB semi-spaces (compose and k8s set the same through NODE_OPTIONS):
  * at thousands of requests a second its young generation fills in milliseconds, and with 2 MB
- * the scavenges cost it about 20 µs of CPU per proxied request, a sixth of the whole
- * (`npm run bench:gateway:cpu`, docs/performance.md); the other apps serve far fewer requests.
+ * the scavenges cost it 11–23 µs of CPU per proxied request, 10–15 % of the whole (three runs of
+ * `npm run bench:gateway:cpu`, docs/performance.md); the other apps serve far fewer requests.
  */
 export function appNodeFlags(name: string): string[] {
   return name === 'gateway' ? ['--max-semi-space-size=8'] : APP_NODE_FLAGS;
