@@ -31,6 +31,7 @@ export const ApiPreferWait = (max: number, what: string) =>
   ApiHeader({
     name: 'Prefer',
     required: false,
-    description: `\`wait=N\` (RFC 7240): hold the answer up to N seconds (at most ${max}) until ${what}; without it, the current state at once`,
-    schema: { type: 'string', pattern: '^wait=\\d{1,6}$' },
+    description: `\`wait=N\` (RFC 7240): hold the answer up to N seconds (at most ${max}) until ${what}; without it, the current state at once. Other preferences, and a malformed one, are ignored`,
+    // Any string: a preference the server does not understand is ignored, never refused.
+    schema: { type: 'string' },
   });
