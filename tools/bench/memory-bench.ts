@@ -14,6 +14,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { LOAD_TEST_HEADER } from '@lib/contracts';
 import { freePort } from '@lib/platform/testing';
 import { down, ensureStack, formatTable, status } from '@tools/devstack';
 import {
@@ -43,7 +45,7 @@ function rssMb(pid: number | undefined): number {
 }
 
 /** Runs the load generator (a child process, so its own memory stays out of the figures). */
-function runLoadGenerator(gatewayUrl: string): Promise<void> {
+function runLoadGenerator(gatewayUrl: string, loadTestKey: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       join(root, 'node_modules', '.bin', 'tsx'),
@@ -66,7 +68,11 @@ function runLoadGenerator(gatewayUrl: string): Promise<void> {
         '--out',
         join(logDir, 'load-result.json'),
       ],
-      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, LOAD_TEST_KEY: loadTestKey },
+      },
     );
     child.once('error', reject);
     child.once('exit', (code) =>
@@ -76,12 +82,13 @@ function runLoadGenerator(gatewayUrl: string): Promise<void> {
 }
 
 /** Reads of the two MongoDB services through the gateway, beside the load generator. */
-async function readNewsAndBlog(gatewayUrl: string): Promise<void> {
+async function readNewsAndBlog(gatewayUrl: string, loadTestKey: string): Promise<void> {
   for (const path of ['/api/news', '/api/blog/posts']) {
     const result = await autocannon({
       url: `${gatewayUrl}${path}`,
       connections: Math.max(1, connections >> 1),
       duration: Math.max(1, Math.floor(loadSeconds / 2)),
+      headers: { [LOAD_TEST_HEADER]: loadTestKey },
     });
     // Reported, not fatal: on a loaded machine a health check can time out and the gateway
     // answer 503 for a moment; the memory figures are still the apps' under this load.
@@ -138,7 +145,16 @@ export async function runMemoryBench(): Promise<MemoryFigures> {
     ports.set(name, await freePort());
     ports.set(`${name}_admin`, await freePort());
   }
-  const specs = appSpecs((name, fallback) => ports.get(name) ?? fallback);
+  // The load must reach the apps: with the gateway's per-IP limits most of it would be 429s.
+  const loadTestKey = randomUUID();
+  const specs = appSpecs((name, fallback) => ports.get(name) ?? fallback).map((spec) =>
+    spec.name === 'gateway'
+      ? {
+          ...spec,
+          env: { ...spec.env, GATEWAY_LOAD_TEST_KEY: loadTestKey, GATEWAY_LOAD_TEST_RATE: '5000' },
+        }
+      : spec,
+  );
   buildApps(
     specs.map((s) => s.name),
     true,
@@ -162,7 +178,10 @@ export async function runMemoryBench(): Promise<MemoryFigures> {
     }, 250);
     const gatewayUrl = `http://127.0.0.1:${ports.get('gateway')}`;
     try {
-      await Promise.all([runLoadGenerator(gatewayUrl), readNewsAndBlog(gatewayUrl)]);
+      await Promise.all([
+        runLoadGenerator(gatewayUrl, loadTestKey),
+        readNewsAndBlog(gatewayUrl, loadTestKey),
+      ]);
     } finally {
       clearInterval(sampler);
     }

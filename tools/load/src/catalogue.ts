@@ -7,8 +7,7 @@ export type Call = (
   init?: { method?: string; body?: unknown },
 ) => Promise<Record<string, unknown>>;
 
-/** The header the gateway's rate limiter recognises (apps/gateway, rate-limiter.ts). */
-export const LOAD_TEST_HEADER = 'x-load-test-key';
+export { LOAD_TEST_HEADER } from '@lib/contracts';
 
 export function client(url: string, headers: Record<string, string>): Call {
   return async (path, init = {}) => {

@@ -5,8 +5,7 @@ import { TokenBuckets } from './token-bucket';
 
 export type LimitKind = 'ip' | 'user' | 'load-test';
 
-/** The header a recognised load generator sends; the gateway never forwards it. */
-export const LOAD_TEST_HEADER = 'x-load-test-key';
+export { LOAD_TEST_HEADER } from '@lib/contracts';
 
 export interface LoadTestPass {
   /** The shared secret a load generator presents in `x-load-test-key`. */

@@ -12,3 +12,5 @@ export interface ErrorBody {
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** The header a recognised load generator sends to the gateway, which never forwards it. */
+export const LOAD_TEST_HEADER = 'x-load-test-key';

@@ -10,6 +10,8 @@ export const MONGO_DB = Symbol('MONGO_DB');
 export interface MongoModuleOptions<C> {
   /** The connection URL with this service's database (and credentials) in it. */
   url: (config: C) => string;
+  /** Connections per instance, as PostgresModule's pool (default 10; the driver's own is 100). */
+  poolSize?: number;
 }
 
 class MongoLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -42,6 +44,7 @@ export class MongoModule {
           useFactory: async (config: C) => {
             const client = new MongoClient(options.url(config), {
               serverSelectionTimeoutMS: 5000,
+              maxPoolSize: options.poolSize ?? 10,
               appName: 'microservices-platform',
             });
             return client.connect();
