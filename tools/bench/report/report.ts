@@ -39,7 +39,14 @@ interface Goal {
   what: string;
   value: number | undefined;
   shown: string;
-  goal?: { kind: 'max' | 'min'; limit: number; shown: string; timed?: boolean };
+  goal?: {
+    kind: 'max' | 'min';
+    limit: number;
+    shown: string;
+    timed?: boolean;
+    /** Measured before the benchmark made load of its own: judge by the load before it. */
+    beforeOwnLoad?: boolean;
+  };
 }
 
 /**
@@ -53,7 +60,7 @@ function status(goal: Goal, run: Run): string {
   if (goal.value === undefined || !Number.isFinite(goal.value)) return 'not measured';
   const met =
     goal.goal.kind === 'max' ? goal.value <= goal.goal.limit : goal.value >= goal.goal.limit;
-  const load = Math.max(run.loadBefore, run.loadAfter);
+  const load = goal.goal.beforeOwnLoad ? run.loadBefore : Math.max(run.loadBefore, run.loadAfter);
   if (goal.goal.timed && load > OVERLOADED_PER_CORE * run.cores)
     return `not judged: load ${load.toFixed(0)} on ${run.cores} cores (${met ? 'met' : 'not met'} as measured)`;
   return met ? '**met**' : 'not met';
@@ -356,7 +363,8 @@ function memory({ figures: f }: { figures: MemoryFigures }): Section {
       what: `start-up as \`npm start\` ${f.stackWasRunning === false ? 'from a stopped stack' : 'with the stack running'}: all apps ready and registered`,
       value: f.startS,
       shown: `${f.startS.toFixed(1)} s (spawn → ready ${f.readyS.toFixed(1)} s)`,
-      goal: { kind: 'max', limit: 30, shown: '≤ 30 s', timed: true },
+      // Timed before the benchmark's own load phase, which raises the load average after it.
+      goal: { kind: 'max', limit: 30, shown: '≤ 30 s', timed: true, beforeOwnLoad: true },
     },
     {
       what: 'largest app RSS, idle after start',
