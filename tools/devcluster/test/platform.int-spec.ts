@@ -22,19 +22,28 @@ async function fetchInCluster(url: string): Promise<unknown> {
   return JSON.parse(out) as unknown;
 }
 
+/**
+ * The IPs of the app's running pods, leaving out pods being deleted: after a rollout they keep
+ * the Running phase while they shut down, having already left Consul.
+ */
 async function podIps(app: string): Promise<string[]> {
-  const out = await kubectl([
-    '-n',
-    NS,
-    'get',
-    'pods',
-    '-l',
-    `app.kubernetes.io/name=${app}`,
-    '--field-selector=status.phase=Running',
-    '-o',
-    'jsonpath={.items[*].status.podIP}',
-  ]);
-  return out.split(/\s+/).filter(Boolean).sort();
+  const list = JSON.parse(
+    await kubectl([
+      '-n',
+      NS,
+      'get',
+      'pods',
+      '-l',
+      `app.kubernetes.io/name=${app}`,
+      '--field-selector=status.phase=Running',
+      '-o',
+      'json',
+    ]),
+  ) as { items: { metadata: { deletionTimestamp?: string }; status: { podIP?: string } }[] };
+  return list.items
+    .filter((pod) => !pod.metadata.deletionTimestamp && pod.status.podIP)
+    .map((pod) => pod.status.podIP as string)
+    .sort();
 }
 
 (reason && !mustRun ? describe.skip : describe)('the platform on the dev cluster', () => {
@@ -81,20 +90,29 @@ async function podIps(app: string): Promise<string[]> {
     'registers each app in the in-cluster Consul with its pods IPs',
     async () => {
       for (const app of APPS) {
-        const pods = await podIps(app);
-        expect(pods.length).toBeGreaterThan(0);
-        const registered = await until(
-          `${app} passing in Consul`,
+        // Both sides read each time: a rollout that just finished may still be replacing pods.
+        // The check is that they come to agree, every running pod passing with its own IP.
+        let seen = { consul: [] as string[], pods: [] as string[] };
+        await until(
+          `${app}'s pods passing in Consul`,
           async () => {
             const entries = (await fetchInCluster(
               `http://consul:8500/v1/health/service/${app}?passing=true`,
             )) as { Service: { Address: string } }[];
-            const ips = entries.map((e) => e.Service.Address).sort();
-            return ips.length === pods.length ? ips : undefined;
+            seen = {
+              consul: entries.map((e) => e.Service.Address).sort(),
+              pods: await podIps(app),
+            };
+            return seen.pods.length > 0 && seen.consul.join() === seen.pods.join()
+              ? true
+              : undefined;
           },
           MINUTE,
-        );
-        expect({ app, registered }).toEqual({ app, registered: pods });
+        ).catch((error: unknown) => {
+          throw new Error(
+            `${(error as Error).message}; last seen: Consul [${seen.consul.join(', ')}], pods [${seen.pods.join(', ')}]`,
+          );
+        });
       }
     },
     5 * MINUTE,
