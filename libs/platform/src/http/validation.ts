@@ -32,8 +32,10 @@ const SLUG_MESSAGE = '$property must be a lower-case slug (a-z, 0-9 and single d
  * IsUrl also takes non-ASCII characters in the path, which that format refuses.
  */
 const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true };
-const HTTP_URL_PATTERN =
-  '^https?://([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}(:[0-9]{1,4})?(/[^\\s<>]*)?$';
+/** A port as IsUrl takes it: 1 to 65535, leading zeros allowed (`:0` and `:00` are refused). */
+const PORT =
+  '0*([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
+export const HTTP_URL_PATTERN = `^https?://([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}(:${PORT})?(/[^\\s<>]*)?$`;
 
 /**
  * Optional, but present means valid: unlike @IsOptional it does not let `null` through, so
