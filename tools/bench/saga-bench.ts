@@ -17,8 +17,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { keyOf, topicOf, type EventEnvelope } from '@lib/contracts';
-import { deleteTopicsWithPrefix, freePort, waitFor } from '@lib/platform/testing';
+import {
+  deleteTopicsWithPrefix,
+  freePort,
+  KafkaProbe,
+  userRegistered,
+  waitFor,
+} from '@lib/platform/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -141,11 +146,8 @@ export async function runSagaBench(): Promise<SagaFigures> {
     JWT_AUDIENCE: 'bench',
   };
   const apps: App[] = [];
-  const producer = new Kafka({
-    clientId: 'saga-bench',
-    brokers: stack.KAFKA_BROKERS.split(','),
-    logLevel: logLevel.NOTHING,
-  }).producer();
+  // auth's side of Kafka: the readers' signup events.
+  const authEvents = new KafkaProbe(stack.KAFKA_BROKERS.split(','), prefix);
   try {
     const payment = await startApp('payment', env);
     apps.push(payment);
@@ -159,31 +161,11 @@ export async function runSagaBench(): Promise<SagaFigures> {
       authorization: `Bearer ${await issuer.sign(author, ['author'])}`,
     };
     const json = { 'content-type': 'application/json' };
-    await producer.connect();
     // A reader signs up (auth's event), then tops up enough for its share of the purchases.
     const signUpReader = async (payment: App, coins: number): Promise<Reader> => {
       const id = randomUUID();
       const auth = { authorization: `Bearer ${await issuer.sign(id, ['reader'])}` };
-      const registered: EventEnvelope<'auth.user.registered.v1'> = {
-        id: randomUUID(),
-        type: 'auth.user.registered.v1',
-        occurredAt: new Date().toISOString(),
-        source: 'saga-bench',
-        correlationId: randomUUID(),
-        data: {
-          userId: id,
-          email: `${id}@example.com`,
-          displayName: 'Bench reader',
-          roles: ['reader'],
-          registeredAt: new Date().toISOString(),
-        },
-      };
-      await producer.send({
-        topic: `${prefix}${topicOf(registered.type)}`,
-        messages: [
-          { key: keyOf(registered.type, registered.data), value: JSON.stringify(registered) },
-        ],
-      });
+      await authEvents.send(userRegistered(id, { displayName: 'Bench reader' }));
       await waitFor(
         async () =>
           (await fetch(`${payment.url}/api/payments/wallet`, { headers: auth })).ok
@@ -314,7 +296,7 @@ export async function runSagaBench(): Promise<SagaFigures> {
       }),
     };
   } finally {
-    await producer.disconnect();
+    await authEvents.stop();
     await Promise.all(apps.map(stop));
     jwks.close();
     await deleteTopicsWithPrefix(stack.KAFKA_BROKERS.split(','), prefix);

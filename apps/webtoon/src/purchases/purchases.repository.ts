@@ -26,6 +26,25 @@ const COLUMNS = `id, user_id AS "userId", episode_id AS "episodeId", series_id A
   idempotency_key AS "idempotencyKey", created_at AS "createdAt", deadline_at AS "deadlineAt",
   settled_at AS "settledAt"`;
 
+/**
+ * Runs `ctes`, which end in a `settled` UPDATE … RETURNING COLUMNS, and answers its rows, each
+ * with a NOTIFY on PURCHASE_SETTLED_CHANNEL in the same round trip; PostgreSQL delivers them on
+ * commit, waking the requests waiting for these purchases (PurchaseSettlements).
+ */
+async function settleAndNotify(
+  db: EntityManager,
+  ctes: string,
+  params: unknown[],
+): Promise<PurchaseRow[]> {
+  const rows: (PurchaseRow & { notified: unknown })[] = await db.query(
+    `WITH ${ctes}
+     SELECT settled.*, pg_notify($${params.length + 1}, settled.id::text) AS notified
+     FROM settled`,
+    [...params, PURCHASE_SETTLED_CHANNEL],
+  );
+  return rows.map(({ notified: _notified, ...purchase }) => purchase);
+}
+
 @Injectable()
 export class PurchasesRepository {
   async find(db: EntityManager, id: string): Promise<PurchaseRow | undefined> {
@@ -87,17 +106,13 @@ export class PurchasesRepository {
     status: 'completed' | 'declined',
     declineReason: string | null,
   ): Promise<PurchaseRow | undefined> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
-    // One round trip: the NOTIFY rides on the UPDATE (sent when the transaction commits).
-    const rows: (PurchaseRow & { notified: unknown })[] = await db.query(
-      `WITH settled AS (
+    const [purchase] = await settleAndNotify(
+      db,
+      `settled AS (
          UPDATE purchases SET status = $2, decline_reason = $3, settled_at = now()
-         WHERE id = $1 AND status = 'pending' RETURNING ${COLUMNS})
-       SELECT settled.*, pg_notify($4, settled.id::text) AS notified FROM settled`,
-      [id, status, declineReason, PURCHASE_SETTLED_CHANNEL],
+         WHERE id = $1 AND status = 'pending' RETURNING ${COLUMNS})`,
+      [id, status, declineReason],
     );
-    if (rows.length === 0) return undefined;
-    const { notified: _notified, ...purchase } = rows[0];
     return purchase;
   }
 
@@ -106,26 +121,17 @@ export class PurchasesRepository {
    * instance (or a payment outcome) holds are skipped: whoever locks a pending row first
    * decides how it ends, and the other finds it no longer pending.
    */
-  async expireDue(db: EntityManager, limit: number): Promise<PurchaseRow[]> {
-    const [rows]: [PurchaseRow[], number] = await db.query(
-      `WITH due AS (
+  expireDue(db: EntityManager, limit: number): Promise<PurchaseRow[]> {
+    return settleAndNotify(
+      db,
+      `due AS (
          SELECT id AS due_id FROM purchases WHERE status = 'pending' AND deadline_at <= now()
-         ORDER BY deadline_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       UPDATE purchases SET status = 'expired', decline_reason = $2, settled_at = now()
-       FROM due WHERE id = due_id AND status = 'pending' RETURNING ${COLUMNS}`,
+         ORDER BY deadline_at LIMIT $1 FOR UPDATE SKIP LOCKED),
+       settled AS (
+         UPDATE purchases SET status = 'expired', decline_reason = $2, settled_at = now()
+         FROM due WHERE id = due_id AND status = 'pending' RETURNING ${COLUMNS})`,
       [limit, EXPIRY_REASON],
     );
-    await this.notifySettled(db, rows);
-    return rows;
-  }
-
-  /** Wakes the requests waiting for these purchases (PurchaseSettlements) once `db` commits. */
-  private async notifySettled(db: EntityManager, rows: PurchaseRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await db.query(`SELECT pg_notify($1, id::text) FROM unnest($2::uuid[]) AS id`, [
-      PURCHASE_SETTLED_CHANNEL,
-      rows.map((row) => row.id),
-    ]);
   }
 
   async countPending(db: EntityManager): Promise<number> {

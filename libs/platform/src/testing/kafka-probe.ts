@@ -11,6 +11,7 @@ export class KafkaProbe {
   readonly received: AnyEventEnvelope[] = [];
   private readonly kafka: Kafka;
   private producer?: Producer;
+  private connecting?: Promise<Producer>;
   private consumer?: Consumer;
 
   constructor(
@@ -24,13 +25,14 @@ export class KafkaProbe {
     });
   }
 
-  /** Connects the producer now rather than on the first send. */
-  async connect(): Promise<Producer> {
-    if (!this.producer) {
+  /** Connects the producer now rather than on the first send; concurrent callers share it. */
+  connect(): Promise<Producer> {
+    this.connecting ??= (async () => {
       this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
       await this.producer.connect();
-    }
-    return this.producer;
+      return this.producer;
+    })();
+    return this.connecting;
   }
 
   /** Starts recording `topics` from their beginning (a fresh group, so nothing is missed). */

@@ -29,7 +29,7 @@ export interface ServiceTestApp {
   http: () => ReturnType<typeof request>;
   /** supertest on the admin port (health, metrics, OpenAPI). */
   admin: () => ReturnType<typeof request>;
-  /** Stops the probe, the app and the JWKS endpoint. */
+  /** Stops the probe, the app and the JWKS endpoint, then deletes the run's topics. */
   close: () => Promise<void>;
 }
 
