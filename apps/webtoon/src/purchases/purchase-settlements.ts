@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Notification, PoolClient } from 'pg';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { listenOn, type PgListener } from '@lib/platform/postgres';
+import { DataSource } from 'typeorm';
 
 /** The NOTIFY channel a purchase's id goes out on when the transaction that settled it commits. */
 export const PURCHASE_SETTLED_CHANNEL = 'webtoon_purchase_settled';
@@ -18,13 +18,6 @@ export interface SettlementWait {
   close(): void;
 }
 
-interface Listener {
-  runner: QueryRunner;
-  client: PoolClient;
-  onNotification: (message: Notification) => void;
-  onError: (error: Error) => void;
-}
-
 /**
  * Lets `GET /api/webtoons/purchases/:id` with `Prefer: wait=N` answer as soon as its purchase
  * settles, on whichever instance the settling event was handled: one connection per instance
@@ -38,7 +31,7 @@ export class PurchaseSettlements implements OnModuleDestroy {
   private readonly logger = new Logger(PurchaseSettlements.name);
   private readonly waiting = new Map<string, Set<() => void>>();
   private count = 0;
-  private listener: Promise<Listener> | undefined;
+  private listener: Promise<PgListener> | undefined;
   private closed = false;
 
   constructor(private readonly dataSource: DataSource) {}
@@ -82,50 +75,30 @@ export class PurchaseSettlements implements OnModuleDestroy {
     await this.unlisten();
   }
 
-  private listen(): Promise<Listener> {
-    this.listener ??= this.connect().catch((error: unknown) => {
+  private listen(): Promise<PgListener> {
+    this.listener ??= listenOn(
+      this.dataSource,
+      PURCHASE_SETTLED_CHANNEL,
+      (purchaseId) => {
+        for (const wake of this.waiting.get(purchaseId) ?? []) wake();
+      },
+      (error) => {
+        this.logger.warn({ msg: 'LISTEN connection for settled purchases lost', err: error });
+        this.listener = undefined;
+        this.wakeAll();
+      },
+    ).catch((error: unknown) => {
       this.listener = undefined;
       throw error;
     });
     return this.listener;
   }
 
-  private async connect(): Promise<Listener> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    const onNotification = (message: Notification) => {
-      if (message.channel !== PURCHASE_SETTLED_CHANNEL || !message.payload) return;
-      for (const wake of this.waiting.get(message.payload) ?? []) wake();
-    };
-    const onError = (error: Error) => {
-      this.logger.warn({ msg: 'LISTEN connection for settled purchases lost', err: error });
-      this.wakeAll();
-      void this.unlisten();
-    };
-    client.on('notification', onNotification);
-    client.on('error', onError);
-    try {
-      await client.query(`LISTEN ${PURCHASE_SETTLED_CHANNEL}`);
-    } catch (error) {
-      client.off('notification', onNotification);
-      client.off('error', onError);
-      await runner.release().catch(() => undefined);
-      throw error;
-    }
-    return { runner, client, onNotification, onError };
-  }
-
   private async unlisten(): Promise<void> {
     const pending = this.listener;
     this.listener = undefined;
     const listener = await pending?.catch(() => undefined);
-    if (!listener) return;
-    const { runner, client, onNotification, onError } = listener;
-    client.off('notification', onNotification);
-    client.off('error', onError);
-    // Back in the pool, the connection must not listen for anyone.
-    await client.query(`UNLISTEN ${PURCHASE_SETTLED_CHANNEL}`).catch(() => undefined);
-    await runner.release().catch(() => undefined);
+    await listener?.close();
   }
 
   private wakeAll(): void {

@@ -4,3 +4,4 @@ export * from './postgres.module';
 export { OutboxPublisher } from '../events/postgres/outbox-publisher';
 export { EventsSchema1700000000000, EVENTS_MIGRATIONS } from '../events/postgres/schema';
 export * from './postgres-deleted-accounts';
+export * from './pg-listen';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
-import type { PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { listenOn, type PgListener } from '../../database/pg-listen';
 import { outgoing } from '../kafka/kafka-connection';
 import { RelayLoop, type DrainResult, type RelayTarget } from '../relay-loop';
 import { KEEP_PROCESSED_DAYS } from '../units-of-work';
@@ -41,7 +41,7 @@ interface ClaimedRow {
 export class PostgresOutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private readonly loop: RelayLoop;
-  private listener: { runner: QueryRunner; detach: () => Promise<void> } | undefined;
+  private listener: PgListener | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -106,33 +106,21 @@ export class PostgresOutboxRelay {
 
   /** A dedicated connection LISTENs for commits of outbox rows; if it drops, the poll carries on until it is back. */
   private async listen(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    const onNotification = () => this.loop.wake();
-    const onError = (error: Error) => {
-      this.logger.warn(`outbox LISTEN connection lost: ${error.message}`);
-      void this.unlisten();
-    };
-    client.on('notification', onNotification);
-    client.on('error', onError);
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.listener = {
-      runner,
-      // Back in the pool, the connection must neither listen nor report to this relay.
-      detach: async () => {
-        client.off('notification', onNotification);
-        client.off('error', onError);
-        await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+    this.listener = await listenOn(
+      this.dataSource,
+      OUTBOX_CHANNEL,
+      () => this.loop.wake(),
+      (error) => {
+        this.logger.warn(`outbox LISTEN connection lost: ${error.message}`);
+        this.listener = undefined;
       },
-    };
+    );
   }
 
   private async unlisten(): Promise<void> {
     const listener = this.listener;
     this.listener = undefined;
-    if (!listener) return;
-    await listener.detach();
-    await listener.runner.release().catch(() => undefined);
+    await listener?.close();
   }
 
   /** Keeps both event tables from growing without bound; every relay does it, now and then. */
