@@ -37,8 +37,12 @@ function projectConfig(projectRoot, { integration = true } = {}) {
       setupFilesAfterEnv: [path.resolve(__dirname, 'tools/test/integration-timeout.ts')],
     });
   }
-  // CI (the Jenkinsfile) collects JUnit reports when JEST_JUNIT_OUTPUT_DIR is set.
-  const reporters = process.env.JEST_JUNIT_OUTPUT_DIR ? ['default', 'jest-junit'] : ['default'];
+  // Every failure also goes to the run's failure log, which `npm test` prints at its end
+  // (tools/test/failure-log.js); CI (the Jenkinsfile) collects JUnit reports when
+  // JEST_JUNIT_OUTPUT_DIR is set.
+  const failureLog = path.resolve(__dirname, 'tools/test/failure-log.js');
+  const reporters = ['default', failureLog];
+  if (process.env.JEST_JUNIT_OUTPUT_DIR) reporters.push('jest-junit');
   return { projects, reporters, passWithNoTests: true };
 }
 
