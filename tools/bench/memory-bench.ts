@@ -45,7 +45,7 @@ function rssMb(pid: number | undefined): number {
 }
 
 /** Runs the load generator (a child process, so its own memory stays out of the figures). */
-function runLoadGenerator(gatewayUrl: string, loadTestKey: string): Promise<void> {
+export function runLoadGenerator(gatewayUrl: string, loadTestKey: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       join(root, 'node_modules', '.bin', 'tsx'),
@@ -82,7 +82,7 @@ function runLoadGenerator(gatewayUrl: string, loadTestKey: string): Promise<void
 }
 
 /** Reads of the two MongoDB services through the gateway, beside the load generator. */
-async function readNewsAndBlog(gatewayUrl: string, loadTestKey: string): Promise<void> {
+export async function readNewsAndBlog(gatewayUrl: string, loadTestKey: string): Promise<void> {
   for (const path of ['/api/news', '/api/blog/posts']) {
     const result = await autocannon({
       url: `${gatewayUrl}${path}`,
