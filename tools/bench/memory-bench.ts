@@ -10,7 +10,7 @@
  *   BENCH_OUT=memory.json npm run bench:memory     (also writes the figures as JSON)
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -46,6 +46,7 @@ function rssMb(pid: number | undefined): number {
 
 /** Runs the load generator (a child process, so its own memory stays out of the figures). */
 export function runLoadGenerator(gatewayUrl: string, loadTestKey: string): Promise<void> {
+  mkdirSync(logDir, { recursive: true });
   return new Promise((resolve, reject) => {
     const child = spawn(
       join(root, 'node_modules', '.bin', 'tsx'),

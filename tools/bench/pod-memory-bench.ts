@@ -2,8 +2,9 @@
  * Memory per app in Kubernetes: the platform as `npm run cluster:deploy` runs it on the dev
  * cluster (the images, their Node.js and their NODE_OPTIONS), each container's memory read
  * from the kubelet's summary API: idle, the peak while the platform is under the same load as
- * `bench:memory`'s (through the gateway's NodePort), and after it; next to the memory request
- * and limit of each Deployment, which should follow these figures (docs/performance.md).
+ * `bench:memory`'s (through the gateway's NodePort) and a burst of sign-ins (auth's argon2),
+ * and after them; next to the memory request and limit of each Deployment, which should
+ * follow these figures (docs/performance.md).
  *
  *   npm run cluster:up && npm run cluster:deploy && npm run bench:pods
  *   BENCH_OUT=pods.json npm run bench:pods     (also writes the figures as JSON)
@@ -11,15 +12,77 @@
  * RSS is the container's anonymous memory (the figure `bench:memory` reads from /proc);
  * the working set adds the page cache in use, and is what the kubelet and the limit count.
  */
-import { writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { LOAD_TEST_HEADER } from '@lib/contracts';
 import { kubectl, readClusterEnv } from '@tools/devcluster';
 import { formatTable } from '@tools/devstack';
+import { root } from '../start';
 import { readNewsAndBlog, runLoadGenerator } from './memory-bench';
 
 const NAMESPACE = 'platform-demo';
 const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog', 'web'];
 const idleSettleMs = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 10_000);
+const loginBurstSeconds = Number(process.env.BENCH_LOGIN_BURST_S ?? 10);
+
+/**
+ * Sign-ins as fast as 16 readers send them, each its own account one at a time (auth counts
+ * an account's sign-ins in flight against its limit of failures): auth's worst case for
+ * memory, an argon2 verification (19 MiB each, as many at once as libuv has threads) per
+ * request.
+ */
+async function loginBurst(gatewayUrl: string, loadTestKey: string): Promise<string> {
+  const headers = { 'content-type': 'application/json', [LOAD_TEST_HEADER]: loadTestKey };
+  const post = (path: string, body: unknown) =>
+    fetch(`${gatewayUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const accounts = await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      const account = {
+        email: `bench-pods-${randomUUID().slice(0, 8)}@example.com`,
+        password: `Bench-${randomUUID()}`,
+      };
+      const signup = await post('/api/auth/signup', { ...account, displayName: 'Pod bench' });
+      if (signup.status !== 202) throw new Error(`signup answered ${signup.status}`);
+      return account;
+    }),
+  );
+  const statuses = new Map<number, number>();
+  const until = Date.now() + loginBurstSeconds * 1000;
+  await Promise.all(
+    accounts.map(async (account) => {
+      while (Date.now() < until) {
+        const status = (await post('/api/auth/login', account)).status;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    }),
+  );
+  const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+  const byStatus = [...statuses].map(([status, n]) => `${status}×${n}`).join(' ');
+  return `login burst: ${total} sign-ins by 16 readers in ${loginBurstSeconds} s: ${byStatus}`;
+}
+
+/** What the load generator (and so the apps) did, from the figures it wrote. */
+function loadSummary(): string {
+  const figures = JSON.parse(
+    readFileSync(join(root, '.devstack', 'logs', 'bench-memory', 'load-result.json'), 'utf8'),
+  ) as {
+    requests: number;
+    errors: number;
+    rps: number;
+    endpoints: Record<string, { statuses: Record<string, number> }>;
+  };
+  const statuses: Record<string, number> = {};
+  for (const e of Object.values(figures.endpoints))
+    for (const [status, n] of Object.entries(e.statuses))
+      statuses[status] = (statuses[status] ?? 0) + n;
+  return `load generator: ${figures.requests} requests at ${figures.rps.toFixed(0)} req/s, ${figures.errors} errors; statuses ${Object.entries(
+    statuses,
+  )
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ')}`;
+}
 
 interface ContainerStats {
   name: string;
@@ -187,6 +250,8 @@ export async function runPodMemoryBench(): Promise<PodMemoryFigures> {
       runLoadGenerator(gatewayUrl, loadTestKey),
       readNewsAndBlog(gatewayUrl, loadTestKey),
     ]);
+    console.log(loadSummary());
+    console.log(await loginBurst(gatewayUrl, loadTestKey));
   } finally {
     sampling = false;
     await sampler;
