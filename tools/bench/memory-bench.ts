@@ -10,11 +10,11 @@
  *   BENCH_OUT=memory.json npm run bench:memory     (also writes the figures as JSON)
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { randomUUID } from 'node:crypto';
 import { LOAD_TEST_HEADER } from '@lib/contracts';
 import { freePort } from '@lib/platform/testing';
 import { down, ensureStack, formatTable, status } from '@tools/devstack';
@@ -44,9 +44,21 @@ function rssMb(pid: number | undefined): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-/** Runs the load generator (a child process, so its own memory stays out of the figures). */
-export function runLoadGenerator(gatewayUrl: string, loadTestKey: string): Promise<void> {
+/** The part of the load generator's figures (tools/load, `--out`) the benchmarks read. */
+export interface LoadFigures {
+  requests: number;
+  errors: number;
+  rps: number;
+  endpoints: Record<string, { statuses: Record<string, number> }>;
+}
+
+/**
+ * Runs the load generator (a child process, so its own memory stays out of the figures) and
+ * resolves with the figures it wrote.
+ */
+export function runLoadGenerator(gatewayUrl: string, loadTestKey: string): Promise<LoadFigures> {
   mkdirSync(logDir, { recursive: true });
+  const out = join(logDir, 'load-result.json');
   return new Promise((resolve, reject) => {
     const child = spawn(
       join(root, 'node_modules', '.bin', 'tsx'),
@@ -67,7 +79,7 @@ export function runLoadGenerator(gatewayUrl: string, loadTestKey: string): Promi
         '--purchase-share',
         '0.05',
         '--out',
-        join(logDir, 'load-result.json'),
+        out,
       ],
       {
         cwd: root,
@@ -77,7 +89,9 @@ export function runLoadGenerator(gatewayUrl: string, loadTestKey: string): Promi
     );
     child.once('error', reject);
     child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`load generator exited with ${code}`)),
+      code === 0
+        ? resolve(JSON.parse(readFileSync(out, 'utf8')) as LoadFigures)
+        : reject(new Error(`load generator exited with ${code}`)),
     );
   });
 }

@@ -13,17 +13,16 @@
  * the working set adds the page cache in use, and is what the kubelet and the limit count.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { LOAD_TEST_HEADER } from '@lib/contracts';
-import { kubectl, readClusterEnv } from '@tools/devcluster';
+import { kubectl, PLATFORM_NAMESPACE as NAMESPACE, readClusterEnv } from '@tools/devcluster';
 import { formatTable } from '@tools/devstack';
-import { root } from '../start';
-import { readNewsAndBlog, runLoadGenerator } from './memory-bench';
+import { appSpecs } from '../start';
+import { readNewsAndBlog, runLoadGenerator, type LoadFigures } from './memory-bench';
 
-const NAMESPACE = 'platform-demo';
-const APPS = ['gateway', 'auth', 'webtoon', 'payment', 'news', 'blog', 'web'];
+/** Each app's Deployment and container carry its name, as its process does in `npm start`. */
+const APPS = appSpecs().map((spec) => spec.name);
 const idleSettleMs = Number(process.env.BENCH_IDLE_SETTLE_MS ?? 10_000);
 const loginBurstSeconds = Number(process.env.BENCH_LOGIN_BURST_S ?? 10);
 
@@ -63,16 +62,8 @@ async function loginBurst(gatewayUrl: string, loadTestKey: string): Promise<stri
   return `login burst: ${total} sign-ins by 16 readers in ${loginBurstSeconds} s: ${byStatus}`;
 }
 
-/** What the load generator (and so the apps) did, from the figures it wrote. */
-function loadSummary(): string {
-  const figures = JSON.parse(
-    readFileSync(join(root, '.devstack', 'logs', 'bench-memory', 'load-result.json'), 'utf8'),
-  ) as {
-    requests: number;
-    errors: number;
-    rps: number;
-    endpoints: Record<string, { statuses: Record<string, number> }>;
-  };
+/** What the load generator (and so the apps) did. */
+function loadSummary(figures: LoadFigures): string {
   const statuses: Record<string, number> = {};
   for (const e of Object.values(figures.endpoints))
     for (const [status, n] of Object.entries(e.statuses))
@@ -246,11 +237,11 @@ export async function runPodMemoryBench(): Promise<PodMemoryFigures> {
     }
   })();
   try {
-    await Promise.all([
+    const [load] = await Promise.all([
       runLoadGenerator(gatewayUrl, loadTestKey),
       readNewsAndBlog(gatewayUrl, loadTestKey),
     ]);
-    console.log(loadSummary());
+    console.log(loadSummary(load));
     console.log(await loginBurst(gatewayUrl, loadTestKey));
   } finally {
     sampling = false;

@@ -2,6 +2,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOCAL_IMAGES_REVISION } from './versions';
 
+/** The namespace `npm run cluster:deploy` applies the platform to. */
+export const PLATFORM_NAMESPACE = 'platform-demo';
+
 export interface ClusterConfig {
   repoRoot: string;
   /** .devcluster/: PKI, etcd data, containerd root and state, kubelet root, logs, pids */

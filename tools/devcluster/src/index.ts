@@ -7,6 +7,7 @@ import { up } from './cluster';
 
 export type { ClusterEnv } from './env';
 export { readClusterEnv } from './env';
+export { PLATFORM_NAMESPACE } from './config';
 export { containerdName } from './image';
 export { missingPrerequisites } from './host';
 export { down, status, up } from './cluster';

@@ -7,8 +7,6 @@ export type Call = (
   init?: { method?: string; body?: unknown },
 ) => Promise<Record<string, unknown>>;
 
-export { LOAD_TEST_HEADER } from '@lib/contracts';
-
 export function client(url: string, headers: Record<string, string>): Call {
   return async (path, init = {}) => {
     const res = await fetch(`${url}${path}`, {

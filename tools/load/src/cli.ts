@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { LOAD_TEST_HEADER } from '@lib/contracts';
 import { formatTable } from '@tools/devstack';
 import { runLoad, type LoadMode } from './runner';
-import { client, discover, LOAD_TEST_HEADER, signUpReaders } from './catalogue';
+import { client, discover, signUpReaders } from './catalogue';
 import { readerScenario } from './scenario';
 import type { Figures } from './stats';
 

@@ -2,9 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOAD_TEST_HEADER } from '@lib/contracts';
 import { ensureStack, formatTable } from '@tools/devstack';
 import { APPS, root } from '@tools/start';
-import { LOAD_TEST_HEADER } from './catalogue';
 import { runNativeDemo, stepTable } from './native-demo';
 
 const USAGE = `usage: npm run demo:scale -- [options]   (with \`npm start\` running in another terminal)

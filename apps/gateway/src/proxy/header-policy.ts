@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { REQUEST_ID_HEADER } from '@lib/contracts';
-import { LOAD_TEST_HEADER } from '../resilience/rate-limiter';
+import { LOAD_TEST_HEADER, REQUEST_ID_HEADER } from '@lib/contracts';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: forwarding

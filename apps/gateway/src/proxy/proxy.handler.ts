@@ -1,11 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LoggerService } from '@nestjs/common';
 import type { Dispatcher } from 'undici';
+import { LOAD_TEST_HEADER } from '@lib/contracts';
 import { DomainError } from '@lib/platform';
 import type { Upstream, UpstreamRegistry } from '../discovery/upstream-registry';
 import { EdgeAuth } from '../edge/edge-auth';
 import { DEFAULT_BREAKER_OPTIONS, type CircuitBreaker } from '../resilience/circuit-breaker';
-import { LOAD_TEST_HEADER, type RateLimiter } from '../resilience/rate-limiter';
+import type { RateLimiter } from '../resilience/rate-limiter';
 import type { RouteMatcher } from '../routing/route-matcher';
 import type { RouteDefinition } from '../routing/route-table';
 import type { GatewayMetrics } from './gateway-metrics';

@@ -5,8 +5,6 @@ import { TokenBuckets } from './token-bucket';
 
 export type LimitKind = 'ip' | 'user' | 'load-test';
 
-export { LOAD_TEST_HEADER } from '@lib/contracts';
-
 export interface LoadTestPass {
   /** The shared secret a load generator presents in `x-load-test-key`. */
   key: string;
