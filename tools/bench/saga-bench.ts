@@ -26,9 +26,11 @@ import {
 } from '@lib/platform/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Kafka, logLevel } from 'kafkajs';
+import { request } from 'undici';
 import { Client } from 'pg';
 import { ensureStack } from '@tools/devstack';
 import { APP_NODE_FLAGS, APP_RUNTIME_ENV } from '../start/apps';
+import { cpuSnapshot, cpuUsedBetween, machineBusySeconds } from './cpu-usage';
 
 const root = resolve(__dirname, '../..');
 const purchases = Number(process.env.BENCH_PURCHASES ?? 200);
@@ -117,6 +119,8 @@ export interface SagaFigures {
   seenP50: number;
   seenP99: number;
   purchasesPerSecond: number;
+  /** CPU used over the whole machine while the purchases ran, ms per purchase. */
+  cpuMsPerPurchase: number;
   hops: { name: string; p50: number; p99: number }[];
 }
 
@@ -211,26 +215,30 @@ export async function runSagaBench(): Promise<SagaFigures> {
     const timeline = new Map<string, { requested: number; seen: number }>();
     const outcomes: Record<string, number> = {};
     let next = 1;
+    const cpuBefore = cpuSnapshot();
+    const busyBefore = machineBusySeconds();
     const started = performance.now();
     const worker = async ({ id: reader, auth: readerAuth }: Reader): Promise<void> => {
       for (let no = next++; no <= purchases; no = next++) {
         const t0 = performance.now();
         const requested = Date.now();
-        const res = await fetch(
+        // undici's request rather than fetch: the client shares the two cores with the saga,
+        // and fetch costs it about twice the CPU per request.
+        const res = await request(
           `${webtoon.url}/api/webtoons/${series.id}/episodes/${no}/purchase`,
           {
             method: 'POST',
             headers: { ...readerAuth, 'idempotency-key': `bench-${reader}-${no}` },
           },
         );
-        if (res.status !== 202)
-          throw new Error(`purchase ${no}: ${res.status} ${await res.text()}`);
-        const { purchaseId } = (await res.json()) as { purchaseId: string };
+        if (res.statusCode !== 202)
+          throw new Error(`purchase ${no}: ${res.statusCode} ${await res.body.text()}`);
+        const { purchaseId } = (await res.body.json()) as { purchaseId: string };
         for (;;) {
-          const poll = await fetch(`${webtoon.url}/api/webtoons/purchases/${purchaseId}`, {
+          const poll = await request(`${webtoon.url}/api/webtoons/purchases/${purchaseId}`, {
             headers: pollMs > 0 ? readerAuth : { ...readerAuth, prefer: 'wait=3' },
           });
-          const { status } = (await poll.json()) as { status: string };
+          const { status } = (await poll.body.json()) as { status: string };
           if (status !== 'pending') {
             latencies.push(performance.now() - t0);
             timeline.set(purchaseId, { requested, seen: Date.now() });
@@ -243,6 +251,10 @@ export async function runSagaBench(): Promise<SagaFigures> {
     };
     await Promise.all(readers.map(worker));
     const seconds = (performance.now() - started) / 1000;
+    const cpu = {
+      machine: machineBusySeconds() - busyBefore,
+      byProcess: cpuUsedBetween(cpuBefore, cpuSnapshot()),
+    };
 
     const seen = [...latencies].sort((a, b) => a - b);
     const settled = (await settledAfter(stack.WEBTOON_DATABASE_URL, timeline)).sort(
@@ -269,6 +281,13 @@ export async function runSagaBench(): Promise<SagaFigures> {
       `  request → client sees it p50 ${percentile(seen, 50).toFixed(1)} ms   p90 ${percentile(seen, 90).toFixed(1)} ms   p99 ${percentile(seen, 99).toFixed(1)} ms   max ${seen[seen.length - 1].toFixed(1)} ms`,
     );
     console.log(`  throughput               ${(purchases / seconds).toFixed(1)} purchases/s`);
+    const perPurchase = (cpuSeconds: number) => (cpuSeconds * 1000) / purchases;
+    console.log(
+      `  CPU per purchase         ${perPurchase(cpu.machine).toFixed(1)} ms over the machine (${((cpu.machine / seconds / cpus().length) * 100).toFixed(0)} % of ${cpus().length} cores busy): ${cpu.byProcess
+        .slice(0, 6)
+        .map(([name, used]) => `${name} ${perPurchase(used).toFixed(1)}`)
+        .join(', ')}`,
+    );
     const steps = await hops(
       stack.KAFKA_BROKERS.split(','),
       stack.WEBTOON_DATABASE_URL,
@@ -290,6 +309,7 @@ export async function runSagaBench(): Promise<SagaFigures> {
       p99: percentile(sorted, 99),
       max: sorted[sorted.length - 1],
       purchasesPerSecond: purchases / seconds,
+      cpuMsPerPurchase: (cpu.machine * 1000) / purchases,
       hops: steps.map(([name, values]) => {
         const ordered = [...values].sort((a, b) => a - b);
         return { name, p50: percentile(ordered, 50), p99: percentile(ordered, 99) };

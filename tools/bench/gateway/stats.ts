@@ -7,7 +7,9 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+/** Clock ticks per second of /proc's CPU figures (USER_HZ). */
+export const ticksPerSecond =
+  Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
 
 /** CPU seconds a process has used so far (user + system), from /proc (Linux only). */
 export function cpuSeconds(pid: number): number {
