@@ -228,6 +228,53 @@ describe('event bus on PostgreSQL and Kafka', () => {
     ]);
   });
 
+  it('commits the offsets it handled on an interval and on shutdown, not after every batch', async () => {
+    const dataSource = await db.dataSource();
+    const projection = new BalanceProjection();
+    const producer = await run.producer();
+    const send = (...amounts: number[]) =>
+      producer.send({
+        topic: run.topic('payment.wallets'),
+        messages: amounts.map((amount) => toppedUpMessage('u-commit', amount).message),
+      });
+    const balanceIs = (expected: number) => async () => {
+      const rows: { balance: number }[] = await dataSource.query(
+        `SELECT balance FROM balances WHERE user_id = 'u-commit'`,
+      );
+      return rows[0]?.balance === expected ? true : undefined;
+    };
+    const providers = [{ provide: BalanceProjection, useValue: projection }];
+
+    // An interval longer than the test: only the shutdown commits.
+    const first = await instance(
+      dataSource,
+      { consumerGroup: 'ledger', relay: false, commitEveryMs: 600_000 },
+      providers,
+    );
+    await send(1, 2, 3);
+    await waitFor(balanceIs(6));
+    expect(await run.committed('ledger', 'payment.wallets')).toBe(0);
+    await run.stop(first);
+    expect(await run.committed('ledger', 'payment.wallets')).toBe(3);
+
+    // The next instance goes on from there (nothing applied twice) and commits on its interval.
+    const second = await instance(
+      dataSource,
+      { consumerGroup: 'ledger', relay: false, commitEveryMs: 200 },
+      providers,
+    );
+    await send(4, 5);
+    await waitFor(balanceIs(15));
+    await waitFor(async () =>
+      (await run.committed('ledger', 'payment.wallets')) === 5 ? true : undefined,
+    );
+    const labels = { type: 'payment.wallet.topped-up.v1', group: run.topic('ledger') };
+    expect(
+      await metricValue(second, 'events_consumed_total', { ...labels, outcome: 'handled' }),
+    ).toBe(2);
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM applied`)).toEqual([{ n: 5 }]);
+  });
+
   it('applies an event delivered twice only once', async () => {
     const dataSource = await db.dataSource();
     const projection = new BalanceProjection();

@@ -100,6 +100,7 @@ export class EventBus implements OnApplicationBootstrap, OnModuleDestroy {
         this.metrics,
         this.topics,
         options.lagEveryMs ?? 10_000,
+        options.commitEveryMs ?? 1_000,
       );
       await this.connection.waitForGroupCoordinator(group);
       await this.consumer.start();

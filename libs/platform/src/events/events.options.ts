@@ -42,6 +42,12 @@ export interface EventsModuleOptions {
   retry?: RetryOptions;
   /** Relay safety-net poll interval; notifications wake it sooner. Default 1000 ms (postgres), 200 ms (mongo). */
   relayPollMs?: number;
+  /**
+   * How often the consumer commits the offsets it has handled (and once more on shutdown).
+   * Default 1000 ms. A crash redelivers what was handled since, which the applied-event
+   * record skips.
+   */
+  commitEveryMs?: number;
   /** How often `kafka_consumer_lag` is read from the broker. Default 10 000 ms. */
   lagEveryMs?: number;
   /** Start the outbox relay in this process. Default true. */

@@ -16,7 +16,11 @@ import { backoffDelay, type RetryPolicy } from './backoff';
 import { toDeadLetter } from './dead-letter';
 import { classifyFailure, type InfrastructureReason } from './failure';
 import { headersOf, type KafkaConnection } from './kafka-connection';
+import { OffsetTracker } from './offset-tracker';
 import type { TopicNames } from './topics';
+
+/** How long shutdown waits for the messages in hand before committing and leaving the group. */
+const DRAIN_MS = 5_000;
 
 class ShuttingDown extends Error {
   constructor() {
@@ -28,6 +32,9 @@ class ShuttingDown extends Error {
  * This app's consumer group. Each message is handled through the unit of work (effect and
  * applied-record together), retried with backoff, and after the last attempt parked in
  * `<topic>.dlq` with its error; then its offset is committed so the partition moves on.
+ * Offsets are committed every `commitEveryMs` and on shutdown, not after every fetch: a
+ * message handled but not committed when an instance dies is delivered again and skipped by
+ * the applied-event record.
  */
 export class EventConsumer {
   private readonly logger = new Logger('EventConsumer');
@@ -36,6 +43,12 @@ export class EventConsumer {
   private stopping = false;
   private crashed: Error | undefined;
   private lagTimer: NodeJS.Timeout | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
+  private readonly offsets = new OffsetTracker();
+  /** The commit under way (one at a time), so shutdown can wait for it. */
+  private committing: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
   /** Partitions per topic currently held on an infrastructure error. */
   private readonly heldPartitions = new Map<string, number>();
 
@@ -49,6 +62,7 @@ export class EventConsumer {
     private readonly metrics: EventsMetrics,
     topics: TopicNames,
     private readonly lagEveryMs: number,
+    private readonly commitEveryMs: number,
   ) {
     this.consumer = kafka.consumer({
       groupId: group,
@@ -60,6 +74,9 @@ export class EventConsumer {
     this.topicList = [...new Set([...handlers.keys()].map((type) => topics.ofType(type)))];
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.crashed = payload.error;
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.offsets.retain(payload.memberAssignment);
     });
   }
 
@@ -81,16 +98,71 @@ export class EventConsumer {
     await this.consumer.run({
       // The batches of one fetch are handled concurrently, a partition's messages in order.
       partitionsConsumedConcurrently: 3,
-      eachMessage: (payload) => this.handleMessage(payload),
+      // Committed by `commit`: kafkajs would send a commit after every fetched batch, which
+      // under a steady trickle of events is one broker request per event and per group.
+      autoCommit: false,
+      eachMessage: (payload) => this.handleAndTrack(payload),
     });
     this.lagTimer = setInterval(() => void this.updateLag(), this.lagEveryMs);
     this.lagTimer.unref();
+    this.commitTimer = setInterval(() => void this.commit(), this.commitEveryMs);
+    this.commitTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.lagTimer);
+    clearInterval(this.commitTimer);
+    // Fetch nothing more, let the messages in hand finish (an event in retry gives up and is
+    // left uncommitted), commit what was handled, then leave the group.
+    try {
+      this.consumer.pause(this.topicList.map((topic) => ({ topic })));
+    } catch {
+      // Not running (start failed): nothing is in hand.
+    }
+    await this.drain();
+    await this.commit();
     await this.consumer.disconnect();
+  }
+
+  /** Commits the offsets handled since the last commit; one commit at a time. */
+  commit(): Promise<void> {
+    this.committing = this.committing.then(() => this.commitHandled());
+    return this.committing;
+  }
+
+  private async commitHandled(): Promise<void> {
+    const offsets = this.offsets.take();
+    if (offsets.length === 0) return;
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (error) {
+      // Tried again next time; a partition lost in a rebalance meanwhile is dropped then.
+      this.offsets.restore(offsets);
+      this.logger.debug(`offsets of ${this.group} not committed yet: ${messageOf(error)}`);
+    }
+  }
+
+  private drain(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, DRAIN_MS);
+      this.drained = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async handleAndTrack(payload: EachMessagePayload): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.handleMessage(payload);
+      this.offsets.handled(payload.topic, payload.partition, payload.message.offset);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) this.drained?.();
+    }
   }
 
   private async handleMessage({
