@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Injectable, type Provider } from '@nestjs/common';
 import type { EventEnvelope } from '@lib/contracts';
 import { waitFor } from '../src/testing';
+import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxPublisher } from '../src/database/postgres';
 import {
@@ -144,6 +145,64 @@ describe('event bus on PostgreSQL and Kafka', () => {
       ready: true,
       checks: { kafka: 'up' },
     });
+    expect(await metricValue(app, 'outbox_pending', {})).toBe(0);
+  });
+
+  it('rolls a failed pass back, keeping its rows pending, and sends them once after', async () => {
+    const dataSource = await db.dataSource();
+    let failing = true;
+    let failures = 0;
+    const app = await instance(dataSource, {
+      faults: {
+        beforeSend: () => {
+          if (!failing) return;
+          failures++;
+          throw new Error('the pass fails after its claim');
+        },
+      },
+    });
+    const wallets = await probe('payment.wallets');
+    const first = await publishInTransaction(app, dataSource, 'payment.wallet.opened.v1', {
+      walletId: 'w-retry',
+      userId: 'u-retry',
+      balance: 0,
+    });
+    await waitFor(async () => (failures >= 2 ? true : undefined));
+    // Between the failing passes (a second apart) no connection is left inside the claim's
+    // transaction, holding its row locks.
+    // (Asked on a connection of its own: a leaked one would be lent to a query of the pool.)
+    const observer = new Client({ connectionString: db.url });
+    await observer.connect();
+    try {
+      const idleInTransaction = async () =>
+        (
+          await observer.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+          )
+        ).rows[0].n;
+      await waitFor(async () => ((await idleInTransaction()) === 0 ? true : undefined), 500);
+    } finally {
+      await observer.end();
+    }
+    expect(wallets.withEventId(first.id)).toHaveLength(0);
+
+    failing = false;
+    await wallets.waitForEvent(first.id);
+    const second = await publishInTransaction(app, dataSource, 'payment.wallet.opened.v1', {
+      walletId: 'w-after',
+      userId: 'u-after',
+      balance: 0,
+    });
+    await wallets.waitForEvent(second.id);
+    expect(wallets.withEventId(first.id)).toHaveLength(1);
+    expect(wallets.withEventId(second.id)).toHaveLength(1);
+    expect(
+      await dataSource.query(
+        `SELECT count(*)::int AS n FROM outbox_events WHERE sent_at IS NOT NULL AND id = ANY($1::uuid[])`,
+        [[first.id, second.id]],
+      ),
+    ).toEqual([{ n: 2 }]);
     expect(await metricValue(app, 'outbox_pending', {})).toBe(0);
   });
 

@@ -19,7 +19,7 @@ const KEEP_SENT = '1 day';
 const CLAIM = `
   WITH claimed AS MATERIALIZED (
     SELECT seq, topic, key, envelope FROM outbox_events
-    WHERE sent_at IS NULL ORDER BY seq LIMIT $1
+    WHERE sent_at IS NULL ORDER BY seq LIMIT ${BATCH_SIZE}
     FOR UPDATE SKIP LOCKED
   )
   SELECT c.seq, c.topic, c.key, c.envelope, EXISTS (
@@ -28,6 +28,15 @@ const CLAIM = `
       AND o.seq NOT IN (SELECT seq FROM claimed)
   ) AS held_back
   FROM claimed c ORDER BY c.seq`;
+
+/** What the pg client answers a simple query with: one result per statement when there are several. */
+interface SimpleResult {
+  rows: unknown[];
+}
+
+interface PgClient {
+  query(text: string): Promise<SimpleResult | SimpleResult[]>;
+}
 
 interface ClaimedRow {
   seq: string;
@@ -69,14 +78,23 @@ export class PostgresOutboxRelay {
     return row.n;
   }
 
-  /** One pass: claim, send in order, mark sent, commit. A crash anywhere before commit leaves the rows pending. */
+  /**
+   * One pass: claim, send in order, mark sent, commit. A crash anywhere before commit leaves
+   * the rows pending. Two round trips to PostgreSQL, not four: `BEGIN` goes with the claim and
+   * `COMMIT` with the marking, as one simple query each (a statement of the simple-query
+   * protocol takes no parameters, so the claim's limit and the marked rows' `seq`, integers
+   * the database gave, are written into the text).
+   */
   async drainOnce(): Promise<DrainResult> {
     if (!this.listener) await this.listen();
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    // The pg client itself: TypeORM's query() does not return the results of several statements.
+    const client = (await runner.connect()) as PgClient;
+    let inTransaction = false;
     try {
-      await runner.startTransaction();
-      const rows: ClaimedRow[] = await runner.query(CLAIM, [BATCH_SIZE]);
+      inTransaction = true;
+      const [, claim] = (await client.query(`BEGIN; ${CLAIM}`)) as SimpleResult[];
+      const rows = claim.rows as ClaimedRow[];
       const ready = rows.filter((row) => !row.held_back);
       if (ready.length > 0) {
         this.target.faults?.beforeSend?.();
@@ -84,20 +102,27 @@ export class PostgresOutboxRelay {
           ready.map((row) => outgoing(this.target.topics.of(row.topic), row.key, row.envelope)),
         );
         this.target.faults?.afterSend?.();
+        const seqs = ready.map((row) => {
+          if (!/^\d+$/.test(row.seq)) throw new Error(`outbox seq ${row.seq} is not an integer`);
+          return row.seq;
+        });
         // The moment the broker acknowledged, not the start of this pass: what `sent` means.
-        await runner.query(
-          `UPDATE outbox_events SET sent_at = clock_timestamp() WHERE seq = ANY($1::bigint[])`,
-          [ready.map((row) => row.seq)],
+        await client.query(
+          `UPDATE outbox_events SET sent_at = clock_timestamp() WHERE seq IN (${seqs.join(',')}); COMMIT`,
         );
+      } else {
+        await client.query('COMMIT');
       }
-      await runner.commitTransaction();
+      inTransaction = false;
       this.target.onSent(ready.map((row) => row.envelope));
       const heldBack = ready.length < rows.length;
       // The instance holding the earlier rows commits within milliseconds; look again shortly.
       if (heldBack) await new Promise((resolve) => setTimeout(resolve, HELD_BACK_PAUSE_MS));
       return { sent: ready.length, more: rows.length === BATCH_SIZE || heldBack };
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      // A statement that failed leaves the transaction aborted until it is rolled back; a
+      // broken connection cannot be, and the pool discards it.
+      if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       await runner.release();
