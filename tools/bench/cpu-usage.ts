@@ -4,11 +4,12 @@ import { cpuSeconds, ticksPerSecond } from './gateway/stats';
 /** CPU seconds every process has used so far, by pid, with a name for grouping. */
 export type CpuSnapshot = Map<number, { name: string; seconds: number }>;
 
-/** Names a process: the app of a built `dist/apps/<app>/…` entry point, else its command. */
+/** Names a process: the app of a built `dist/apps/<app>/…` entry point, Kafka, else its command. */
 function processName(pid: number): string {
   const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   const app = cmdline.map((arg) => /dist\/apps\/([^/]+)\//.exec(arg)?.[1]).find(Boolean);
   if (app) return app;
+  if (cmdline.some((arg) => arg === 'kafka.Kafka')) return 'kafka';
   if (pid === process.pid) return 'this benchmark';
   return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
 }

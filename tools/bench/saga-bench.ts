@@ -121,6 +121,14 @@ export interface SagaFigures {
   purchasesPerSecond: number;
   /** CPU used over the whole machine while the purchases ran, ms per purchase. */
   cpuMsPerPurchase: number;
+  /** The same by process (an app, `postgres`, `kafka`, this benchmark), largest first. */
+  cpuByProcess: [name: string, ms: number][];
+  /**
+   * The mean latency the CPU allows `concurrency` closed-loop clients: each starts its next
+   * purchase when the last settles, so (Little's law) mean latency = clients ÷ throughput, and
+   * throughput is at most cores ÷ CPU per purchase.
+   */
+  cpuBoundMeanMs: number;
   hops: { name: string; p50: number; p99: number }[];
 }
 
@@ -282,11 +290,15 @@ export async function runSagaBench(): Promise<SagaFigures> {
     );
     console.log(`  throughput               ${(purchases / seconds).toFixed(1)} purchases/s`);
     const perPurchase = (cpuSeconds: number) => (cpuSeconds * 1000) / purchases;
+    const cpuBoundMeanMs = (concurrency * perPurchase(cpu.machine)) / cpus().length;
     console.log(
       `  CPU per purchase         ${perPurchase(cpu.machine).toFixed(1)} ms over the machine (${((cpu.machine / seconds / cpus().length) * 100).toFixed(0)} % of ${cpus().length} cores busy): ${cpu.byProcess
         .slice(0, 6)
         .map(([name, used]) => `${name} ${perPurchase(used).toFixed(1)}`)
         .join(', ')}`,
+    );
+    console.log(
+      `  CPU's bound              ${concurrency} closed-loop clients × ${perPurchase(cpu.machine).toFixed(1)} ms ÷ ${cpus().length} cores: mean latency ≥ ${cpuBoundMeanMs.toFixed(0)} ms (measured mean ${(latencies.reduce((a, b) => a + b, 0) / latencies.length).toFixed(0)} ms seen)`,
     );
     const steps = await hops(
       stack.KAFKA_BROKERS.split(','),
@@ -309,7 +321,9 @@ export async function runSagaBench(): Promise<SagaFigures> {
       p99: percentile(sorted, 99),
       max: sorted[sorted.length - 1],
       purchasesPerSecond: purchases / seconds,
-      cpuMsPerPurchase: (cpu.machine * 1000) / purchases,
+      cpuMsPerPurchase: perPurchase(cpu.machine),
+      cpuByProcess: cpu.byProcess.slice(0, 6).map(([name, used]) => [name, perPurchase(used)]),
+      cpuBoundMeanMs,
       hops: steps.map(([name, values]) => {
         const ordered = [...values].sort((a, b) => a - b);
         return { name, p50: percentile(ordered, 50), p99: percentile(ordered, 99) };
