@@ -3,9 +3,7 @@ import type { AuthUser } from '@lib/platform';
 import { type OutboxPublisher } from '@lib/platform/postgres';
 import { domainErrorOf } from '@lib/platform/testing';
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import { cachedBody } from '../common/read-cache';
 import type { AppConfig } from '../config';
-import type { EpisodeForReading, EpisodesService } from '../episodes/episodes.service';
 import type { EntitlementsRepository } from './entitlements.repository';
 import type { PurchaseSettlements } from './purchase-settlements';
 import type { PurchaseRow, PurchasesRepository } from './purchases.repository';
@@ -46,9 +44,14 @@ interface Options {
   priceCoins?: number;
   authorId?: string;
   owned?: boolean;
+  /** No such episode (never published, or deleted). */
+  noEpisode?: boolean;
   /** What insertPending does: return the row, return nothing (key taken), or throw. */
   insert?: 'row' | 'nothing' | Error;
-  /** Rows findByKey answers, in order (the last one repeats). */
+  /**
+   * What the key has made, in order (the last one repeats): the first is what the request
+   * finds before its transaction, the next ones what findByKey reads after that.
+   */
   byKey?: (PurchaseRow | undefined)[];
   /** Statuses find answers for p1, in order (the last one repeats); default pending. */
   found?: PurchaseRow['status'][];
@@ -70,8 +73,20 @@ function setup(options: Options = {}) {
   const settlements = {
     waitFor: jest.fn(async () => (options.settlements === 'none' ? undefined : wait)),
   };
+  const nextByKey = () => (byKey.length > 1 ? byKey.shift() : byKey[0]);
   const purchases = {
-    findByKey: jest.fn(async () => (byKey.length > 1 ? byKey.shift() : byKey[0])),
+    requestContext: jest.fn(async () => ({
+      earlierId: nextByKey()?.id ?? null,
+      episode: options.noEpisode
+        ? null
+        : {
+            id: 'e4',
+            priceCoins: options.priceCoins ?? 3,
+            authorId: options.authorId ?? 'author-1',
+          },
+      owned: options.owned ?? false,
+    })),
+    findByKey: jest.fn(async () => nextByKey()),
     find: jest.fn(async (_db: EntityManager, id: string) =>
       id === 'p1' ? row({ status: found.length > 1 ? found.shift() : found[0] }) : undefined,
     ),
@@ -85,14 +100,6 @@ function setup(options: Options = {}) {
     ),
   };
   const entitlements = { owns: jest.fn(async () => options.owned ?? false) };
-  const episode: EpisodeForReading = {
-    id: 'e4',
-    seriesId: 's1',
-    authorId: options.authorId ?? 'author-1',
-    priceCoins: options.priceCoins ?? 3,
-    cached: cachedBody({}),
-  };
-  const episodes = { forReading: jest.fn(async () => episode) };
   const dataSource = {
     manager,
     transaction: async <T>(work: (tx: EntityManager) => Promise<T>) => work(tx),
@@ -106,7 +113,6 @@ function setup(options: Options = {}) {
     dataSource,
     purchases as unknown as PurchasesRepository,
     entitlements as unknown as EntitlementsRepository,
-    episodes as unknown as EpisodesService,
     outbox,
     settlements as unknown as PurchaseSettlements,
   );
@@ -114,7 +120,6 @@ function setup(options: Options = {}) {
     service,
     purchases,
     entitlements,
-    episodes,
     published,
     inserted,
     settlements,
@@ -167,14 +172,20 @@ describe('PurchasesService.request', () => {
 
   it('answers a retried key with the purchase it made, whatever its state, and writes nothing', async () => {
     const completed = row({ status: 'completed', settledAt: new Date(AT.getTime() + 500) });
-    const { service, published, inserted, episodes } = setup({ byKey: [completed] });
+    // A replay answers even if the episode has gone since.
+    const { service, published, inserted } = setup({ byKey: [completed], noEpisode: true });
     await expect(service.request(reader, 's1', 4, 'key-0001')).resolves.toEqual(
       toPurchaseResponse(completed),
     );
     expect(inserted).toEqual([]);
     expect(published).toEqual([]);
-    // A replay needs no episode lookup: it answers even if the episode has gone since.
-    expect(episodes.forReading).not.toHaveBeenCalled();
+  });
+
+  it('answers 404 WEBTOON.EPISODE_NOT_FOUND for an episode that does not exist', async () => {
+    const { service, inserted } = setup({ noEpisode: true });
+    const error = await domainErrorOf(service.request(reader, 's1', 4, 'key-0001'));
+    expect([error.code, error.status]).toEqual(['WEBTOON.EPISODE_NOT_FOUND', 404]);
+    expect(inserted).toEqual([]);
   });
 
   it.each([
@@ -201,7 +212,6 @@ describe('PurchasesService.request', () => {
     const author = setup({ authorId: 'u1' });
     const b = await domainErrorOf(author.service.request(reader, 's1', 4, 'key-0001'));
     expect([b.code, b.status]).toEqual(['WEBTOON.ALREADY_OWNED', 409]);
-    expect(author.entitlements.owns).not.toHaveBeenCalled();
     expect([...owner.inserted, ...author.inserted]).toEqual([]);
   });
 
@@ -227,12 +237,13 @@ describe('PurchasesService.request', () => {
     const { service, entitlements } = setup({ insert: uniqueViolation() });
     const error = await domainErrorOf(service.request(reader, 's1', 4, 'key-0002'));
     expect([error.code, error.status]).toEqual(['WEBTOON.PURCHASE_IN_PROGRESS', 409]);
-    expect(entitlements.owns).toHaveBeenCalledTimes(2);
+    // Asked once more after the conflict: it may have completed meanwhile.
+    expect(entitlements.owns).toHaveBeenCalledTimes(1);
   });
 
   it('answers 409 WEBTOON.ALREADY_OWNED when the live purchase completed meanwhile', async () => {
     const { service, entitlements } = setup({ insert: uniqueViolation() });
-    entitlements.owns.mockResolvedValueOnce(false).mockResolvedValueOnce(true);
+    entitlements.owns.mockResolvedValueOnce(true);
     const error = await domainErrorOf(service.request(reader, 's1', 4, 'key-0002'));
     expect([error.code, error.status]).toEqual(['WEBTOON.ALREADY_OWNED', 409]);
   });

@@ -4,7 +4,7 @@ import { APP_CONFIG, DomainError, type AuthUser } from '@lib/platform';
 import { OutboxPublisher } from '@lib/platform/postgres';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { AppConfig } from '../config';
-import { EpisodesService } from '../episodes/episodes.service';
+import { episodeNotFound } from '../episodes/episodes.service';
 import { EntitlementsRepository } from './entitlements.repository';
 import type { PurchaseResponse } from './purchases.dto';
 import { PurchaseSettlements } from './purchase-settlements';
@@ -55,7 +55,6 @@ export class PurchasesService {
     private readonly dataSource: DataSource,
     private readonly purchases: PurchasesRepository,
     private readonly entitlements: EntitlementsRepository,
-    private readonly episodes: EpisodesService,
     private readonly outbox: OutboxPublisher,
     private readonly settlements: PurchaseSettlements,
   ) {}
@@ -67,14 +66,18 @@ export class PurchasesService {
     idempotencyKey: string,
   ): Promise<PurchaseResponse> {
     const db = this.dataSource.manager;
-    const earlier = await this.purchases.findByKey(db, user.id, idempotencyKey);
-    if (earlier) return this.replay(earlier, seriesId, no);
-
-    const episode = await this.episodes.forReading(seriesId, no);
+    const context = await this.purchases.requestContext(db, user.id, idempotencyKey, seriesId, no);
+    if (context.earlierId) {
+      // A retry: answer with what the key made, even if the episode has gone since.
+      const earlier = await this.purchases.findByKey(db, user.id, idempotencyKey);
+      if (earlier) return this.replay(earlier, seriesId, no);
+    }
+    const episode = context.episode;
+    if (!episode) throw episodeNotFound();
     if (episode.priceCoins === 0) {
       throw new DomainError('WEBTOON.EPISODE_FREE', 'This episode is free to read', 422);
     }
-    if (episode.authorId === user.id || (await this.entitlements.owns(db, user.id, episode.id))) {
+    if (episode.authorId === user.id || context.owned) {
       throw new DomainError('WEBTOON.ALREADY_OWNED', 'You already own this episode', 409);
     }
     try {
