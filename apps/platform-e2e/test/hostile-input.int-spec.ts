@@ -17,10 +17,14 @@ import {
 // Hostile input against the real platform, as an attacker would send it: through the gateway,
 // anonymous where the routes allow it. Every such request gets its 4xx in the documented error
 // body; a burst of them leaves every service serving other clients (no breaker opens); the
-// client cannot choose its own address. Ports are shifted by 20000, beside the other e2e copy.
+// client cannot choose its own address. Ports are shifted by 20000, beside the other e2e copy;
+// admin ports to 22001–22006 and 27080, below the kernel's ephemeral ports (32768 and up),
+// which the connections the apps open while they start take their local ports from.
 // The gateway trusts no proxy, as in production without an ingress; its per-IP limits are
 // raised so the burst reaches the services (the limits are not what this file tests).
-const specs = appSpecs((_name, port) => port + 20_000).map((spec) =>
+const specs = appSpecs((name, port) =>
+  name.endsWith('_admin') ? port - 2_000 : port + 20_000,
+).map((spec) =>
   spec.name === 'gateway'
     ? { ...spec, env: { ...spec.env, GATEWAY_RATE_LIMIT_SCALE: '1000', TRUSTED_PROXIES: '' } }
     : spec.name === 'auth'

@@ -1,5 +1,4 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 
 /**
  * Tests that need a Docker engine run wherever one answers. With CI=true a missing engine is
@@ -68,15 +67,6 @@ export async function imageFiles(image: string): Promise<string[]> {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@lib/platform/testing';
 
 export { until } from '../src/round-trip';

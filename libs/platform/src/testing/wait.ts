@@ -26,12 +26,32 @@ export async function waitFor<T>(
   );
 }
 
-/** A TCP port that was free a moment ago on loopback. */
-export async function freePort(): Promise<number> {
+const handedOut = new Set<number>();
+
+/** Whether a server can listen on `port` on loopback right now. */
+async function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (listening) await new Promise((resolve) => server.close(resolve));
+  return listening;
+}
+
+/**
+ * A TCP port that was free a moment ago on loopback, from 20000–29999: below the kernel's
+ * ephemeral ports (32768 and up on Linux), which outgoing connections take their local ports
+ * from, so an app that binds it seconds later does not find it taken by a connection opened
+ * meanwhile; and below Kubernetes' NodePorts (30000 and up).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    // Never the same port twice to one process: several asked at once are all still free.
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port in 20000-29999 on 127.0.0.1');
 }
