@@ -20,7 +20,6 @@ import { loadConfig, PLATFORM_NAMESPACE } from './config';
 import { readClusterEnv, writeClusterEnv, type ClusterEnv } from './env';
 import { ensureCluster, kubectl, loadImages } from './index';
 
-export { PLATFORM_NAMESPACE };
 /** The gateway's NodePort in the demo overlay (k8s/overlays/demo/gateway-external.yaml). */
 const GATEWAY_NODE_PORT = 30080;
 const OVERLAY = join(__dirname, '..', '..', '..', 'k8s', 'overlays', 'local');

@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { defaultTag, until } from '@tools/images';
-import { deployPlatform, PLATFORM_NAMESPACE as NS, renderLocalOverlay } from './deploy';
+import { PLATFORM_NAMESPACE as NS } from './config';
+import { deployPlatform, renderLocalOverlay } from './deploy';
 import { readClusterEnv } from './env';
 import { kubectl } from './index';
 

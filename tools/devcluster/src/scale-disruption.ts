@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appImage, defaultTag } from '@tools/images';
-import { deployPlatform, PLATFORM_NAMESPACE as NS } from './deploy';
+import { PLATFORM_NAMESPACE as NS } from './config';
+import { deployPlatform } from './deploy';
 import { kubectl, loadImages } from './index';
 import {
   deployments,

@@ -1,6 +1,7 @@
 import { platformRoundTrip, until } from '@tools/images';
 import { kubectl, type ClusterEnv } from '../src';
-import { deployPlatform, PLATFORM_NAMESPACE as NS } from '../src/deploy';
+import { PLATFORM_NAMESPACE as NS } from '../src/config';
+import { deployPlatform } from '../src/deploy';
 import { clusterTestsBlocked } from './prerequisites';
 
 /**

@@ -126,7 +126,7 @@ export class EventConsumer {
   }
 
   /** Commits the offsets handled since the last commit; one commit at a time. */
-  commit(): Promise<void> {
+  private commit(): Promise<void> {
     this.committing = this.committing.then(() => this.commitHandled());
     return this.committing;
   }

@@ -90,9 +90,8 @@ export class PostgresOutboxRelay {
     const runner = this.dataSource.createQueryRunner();
     // The pg client itself: TypeORM's query() does not return the results of several statements.
     const client = (await runner.connect()) as PgClient;
-    let inTransaction = false;
+    let inTransaction = true;
     try {
-      inTransaction = true;
       const [, claim] = (await client.query(`BEGIN; ${CLAIM}`)) as SimpleResult[];
       const rows = claim.rows as ClaimedRow[];
       const ready = rows.filter((row) => !row.held_back);
